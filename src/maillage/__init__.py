@@ -1,0 +1,1 @@
+"""Maillage: the living plan of a territory's social project."""

@@ -1,0 +1,3 @@
+from maillage.cli import main
+
+main()

@@ -1,0 +1,35 @@
+"""Accounts: users and their role in each project."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person who logs in. Kept as our own model from the start so that it can grow."""
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+
+
+class Membership(models.Model):
+    """A user's role in a project. A network admin's role on a PMS covers the projects declined from it."""
+
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("Coordination")
+        CONTRIBUTOR = "contributor", _("Contribution")
+        READER = "reader", _("Lecture")
+        NETWORK_ADMIN = "network_admin", _("Administration du réseau")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("rôle dans un projet")
+        verbose_name_plural = _("rôles dans les projets")
+        constraints = [models.UniqueConstraint(fields=["user", "project"], name="membership_unique")]
+
+    def __str__(self):
+        return f"{self.user} — {self.project} ({self.get_role_display()})"

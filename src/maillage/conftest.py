@@ -1,0 +1,12 @@
+import pytest
+
+
+@pytest.fixture(scope="session")
+def demo_db(django_db_setup, django_db_blocker):
+    """The five demo projects, loaded once for the whole session (each test rolls its changes back)."""
+    from maillage.demo.loading import ensure_demo_accounts, load_demo
+
+    with django_db_blocker.unblock():
+        projects = load_demo()
+        ensure_demo_accounts()
+    return {project.slug: project for project in projects}

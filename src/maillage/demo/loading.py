@@ -1,0 +1,67 @@
+"""The demo: the five seed documents transcribed as interchange documents, and an account for each project."""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from maillage.accounts.models import Membership, User
+from maillage.interchange.importing import import_document
+from maillage.projects.models import Project
+
+DATA_DIR = Path(__file__).with_name("data")
+DEMO_PASSWORD = "demo-maillage"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    password: str
+    role: str
+
+
+def demo_documents() -> list[dict]:
+    """The shipped documents, parents before the projects declined from them."""
+    documents = [json.loads(path.read_text(encoding="utf-8")) for path in sorted(DATA_DIR.glob("*.json"))]
+    slugs = {doc["project"]["slug"] for doc in documents}
+    ordered, placed = [], set()
+    while documents:
+        ready = [
+            d
+            for d in documents
+            if d["project"].get("parent") in (None, *placed) or d["project"].get("parent") not in slugs
+        ]
+        if not ready:
+            raise ValueError("Les projets de démonstration forment une boucle de parents.")
+        for doc in ready:
+            ordered.append(doc)
+            placed.add(doc["project"]["slug"])
+            documents.remove(doc)
+    return ordered
+
+
+@transaction.atomic
+def load_demo() -> list[Project]:
+    """(Re)load every demo project, replacing the ones already there."""
+    return [import_document(document, replace=True) for document in demo_documents()]
+
+
+@transaction.atomic
+def ensure_demo_accounts() -> list[DemoAccount]:
+    """An administrator, and a coordinator for each demo project; passwords are reset to the demo one."""
+    accounts = []
+    admin, _ = User.objects.get_or_create(username="admin", defaults={"email": "admin@maillage.example"})
+    admin.is_staff = admin.is_superuser = True
+    admin.set_password(DEMO_PASSWORD)
+    admin.save()
+    accounts.append(DemoAccount("admin", DEMO_PASSWORD, "administration de la plateforme"))
+    for slug in [doc["project"]["slug"] for doc in demo_documents()]:
+        project = Project.objects.get(slug=slug)
+        user, _ = User.objects.get_or_create(username=f"coord-{slug}"[:150])
+        user.is_staff = True  # the admin is the coordinator's interface until the screens land
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        Membership.objects.update_or_create(user=user, project=project, defaults={"role": Membership.Role.COORDINATOR})
+        accounts.append(DemoAccount(user.username, DEMO_PASSWORD, f"coordination de « {project.title} »"))
+    return accounts

@@ -1,0 +1,28 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from maillage.demo.loading import ensure_demo_accounts, load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Prépare la base embarquée, charge les projets de démonstration et sert l'application sur "
+        "http://127.0.0.1:8000 en affichant les comptes de démonstration."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addrport", default="127.0.0.1:8000", help="adresse et port d'écoute")
+        parser.add_argument("--no-serve", action="store_true", help="prépare la base sans lancer le serveur")
+
+    def handle(self, *args, addrport, no_serve, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        projects = load_demo()
+        accounts = ensure_demo_accounts()
+        self.stdout.write(self.style.SUCCESS(f"{len(projects)} projets de démonstration chargés."))
+        self.stdout.write(f"Maillage : http://{addrport}/  (administration : http://{addrport}/admin/)")
+        self.stdout.write("Comptes de démonstration :")
+        width = max(len(account.username) for account in accounts)
+        for account in accounts:
+            self.stdout.write(f"  {account.username:<{width}}  mot de passe : {account.password}  — {account.role}")
+        if not no_serve:
+            call_command("runserver", addrport, use_reloader=False)

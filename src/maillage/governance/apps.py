@@ -1,0 +1,9 @@
+"""Bodies, meetings and decisions."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GovernanceConfig(AppConfig):
+    name = "maillage.governance"
+    verbose_name = _("Gouvernance")

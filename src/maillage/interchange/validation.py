@@ -1,0 +1,431 @@
+"""Checking an interchange document before anything is written.
+
+Two passes: the JSON Schema (shapes, vocabularies), then the rules a schema cannot say (keys that
+must exist, levels, periods). Every problem is reported in French with its JSON path, so that the
+person who wrote the document can find and fix each one.
+"""
+
+import functools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import best_match
+
+SCHEMA_ID = "maillage/project@1"
+SCHEMA_PATH = Path(__file__).with_name("project-1.schema.json")
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+
+    def __str__(self):
+        return f"{self.path} : {self.message}"
+
+
+class InvalidDocument(Exception):
+    """The document cannot be imported; ``problems`` says why, each with its JSON path."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        count = len(self.problems)
+        head = "Document refusé : 1 problème." if count == 1 else f"Document refusé : {count} problèmes."
+        return "\n".join([head, *(f"- {problem}" for problem in self.problems), "Rien n'a été enregistré."])
+
+
+@functools.cache
+def schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(schema(), format_checker=FormatChecker())
+
+
+def parse(text: str | bytes) -> dict:
+    """Read JSON text; a broken file becomes an InvalidDocument with the line and column."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InvalidDocument(
+            [
+                Problem(
+                    "$",
+                    f"JSON illisible ligne {error.lineno}, colonne {error.colno} : {_json_error(error.msg)}.",
+                )
+            ]
+        ) from error
+    except UnicodeDecodeError as error:
+        raise InvalidDocument([Problem("$", "le fichier n'est pas encodé en UTF-8.")]) from error
+    return document
+
+
+def _json_error(message: str) -> str:
+    translations = {
+        "Expecting value": "valeur attendue",
+        "Expecting property name enclosed in double quotes": "nom de champ entre guillemets doubles attendu",
+        "Expecting ',' delimiter": "virgule attendue",
+        "Expecting ':' delimiter": "deux-points attendus",
+        "Unterminated string starting at": "texte non terminé",
+        "Extra data": "données en trop après la fin du document",
+        "Invalid control character at": "caractère de contrôle interdit",
+    }
+    return translations.get(message, message)
+
+
+def check(document) -> list[Problem]:
+    """All the problems of a document: schema first; the cross-reference rules only on a well-shaped one."""
+    if not isinstance(document, dict):
+        return [Problem("$", "le document doit être un objet JSON.")]
+    if document.get("schema") != SCHEMA_ID:
+        found = document.get("schema")
+        if found is None:
+            return [Problem("$.schema", f"champ obligatoire manquant (attendu : « {SCHEMA_ID} »).")]
+        return [
+            Problem(
+                "$.schema",
+                f"version de schéma non prise en charge : « {found} » (attendu : « {SCHEMA_ID} »).",
+            )
+        ]
+    problems = {}
+    for error in _validator().iter_errors(document):
+        problem = _describe(error)
+        problems.setdefault(problem.path, problem)  # one message per place is enough to fix it
+    if problems:
+        return sorted(problems.values(), key=lambda problem: problem.path)
+    return ReferenceChecker(document).run()
+
+
+# --- French messages for schema errors -------------------------------------------------------------
+
+_TYPES = {
+    "string": "un texte",
+    "integer": "un nombre entier",
+    "number": "un nombre",
+    "object": "un objet",
+    "array": "une liste",
+    "boolean": "vrai ou faux",
+    "null": "null",
+}
+
+
+def _shown(value) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = text if len(text) <= 60 else text[:57] + "…"
+    return f"« {text} »" if isinstance(value, str) else text
+
+
+def _describe(error) -> Problem:
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        # Report the alternative that came closest, not "is not valid under any of the given schemas".
+        candidates = [sub for sub in error.context if sub.validator != "type" or error.instance is None]
+        return _describe(best_match(candidates or error.context))
+    path = error.json_path
+    kind, expected, value = error.validator, error.validator_value, error.instance
+    if kind == "required":
+        missing = next((name for name in expected if name not in value), expected[0])
+        return Problem(f"{path}.{missing}", "champ obligatoire manquant.")
+    if kind == "additionalProperties":
+        known = set(error.schema.get("properties", {}))
+        extra = sorted(name for name in value if name not in known)
+        name = extra[0] if extra else "?"
+        return Problem(f"{path}.{name}", f"champ inconnu (« {name} ») : vérifiez son orthographe.")
+    if kind == "enum":
+        choices = ", ".join(str(choice) for choice in expected)
+        return Problem(path, f"valeur {_shown(value)} non autorisée ; valeurs possibles : {choices}.")
+    if kind == "const":
+        return Problem(path, f"valeur {_shown(value)} non autorisée ; attendu : {_shown(expected)}.")
+    if kind == "type":
+        wanted = expected if isinstance(expected, list) else [expected]
+        return Problem(path, f"{_shown(value)} devrait être {' ou '.join(_TYPES.get(t, t) for t in wanted)}.")
+    if kind == "minLength":
+        if expected == 1:
+            return Problem(path, "ne doit pas être vide.")
+        return Problem(path, f"trop court : {expected} caractères au moins.")
+    if kind == "maxLength":
+        return Problem(path, f"trop long : {len(value)} caractères pour {expected} au plus.")
+    if kind == "pattern":
+        if "\\S" in expected:
+            return Problem(path, "ne doit pas être vide ni commencer ou finir par une espace.")
+        if expected.startswith("^[a-z0-9]"):
+            return Problem(
+                path,
+                f"{_shown(value)} n'est pas une clé valide : lettres minuscules sans accent, chiffres, - et _.",
+            )
+        if "\\d{4}" in expected:
+            return Problem(path, f"{_shown(value)} n'est pas une date au format AAAA-MM-JJ.")
+        if "[01]\\d" in expected:
+            return Problem(path, f"{_shown(value)} n'est pas une heure au format HH:MM.")
+        return Problem(path, f"{_shown(value)} n'a pas le format attendu.")
+    if kind == "format":
+        return Problem(path, f"{_shown(value)} n'est pas une date valide (format AAAA-MM-JJ).")
+    if kind == "minimum":
+        return Problem(path, f"{_shown(value)} est trop petit : {expected} au moins.")
+    if kind == "maximum":
+        return Problem(path, f"{_shown(value)} est trop grand : {expected} au plus.")
+    if kind == "minItems":
+        return Problem(path, f"la liste doit compter au moins {expected} élément(s).")
+    if kind == "maxItems":
+        return Problem(path, f"la liste compte {len(value)} éléments pour {expected} au plus.")
+    if kind == "uniqueItems":
+        return Problem(path, "la liste contient des doublons.")
+    return Problem(path, f"valeur invalide ({error.message}).")
+
+
+# --- Cross-reference rules -------------------------------------------------------------------------
+
+
+class ReferenceChecker:
+    """The rules of docs/interchange.md that a JSON Schema cannot express."""
+
+    def __init__(self, document: dict):
+        self.doc = document
+        self.problems: list[Problem] = []
+        project = document["project"]
+        self.first_year = project["period"]["start"]
+        self.last_year = project["period"]["end"]
+        self.levels = {name: depth for depth, name in enumerate(document["levels"], start=1)}
+        self.periods = {p["label"] for p in document.get("periods", [])}
+        self.themes = set(document.get("themes", []))
+        self.actions = {a["ref"] for a in document.get("actions", [])}
+        self.node_keys: set[str] = set()
+        self.node_codes: dict[str, str] = {}
+
+    def problem(self, path: str, message: str):
+        self.problems.append(Problem(path, message))
+
+    def unique(self, items, field, path, what):
+        seen = {}
+        for index, item in enumerate(items):
+            value = item[field] if isinstance(item, dict) else item
+            if value in seen:
+                self.problem(
+                    f"{path}[{index}].{field}" if isinstance(item, dict) else f"{path}[{index}]",
+                    f"{what} « {value} » déjà utilisé(e) en {path}[{seen[value]}].",
+                )
+            else:
+                seen[value] = index
+        return set(seen)
+
+    def exists(self, value, known, path, what):
+        if value is not None and value not in known:
+            self.problem(path, f"{what} « {value} » inconnu(e) dans ce document.")
+
+    def years(self, first, last, path):
+        if first is None:
+            return
+        if first < self.first_year or last > self.last_year:
+            self.problem(
+                path,
+                f"{first if first == last else f'{first}-{last}'} hors de la période du projet "
+                f"({self.first_year}-{self.last_year}).",
+            )
+
+    def run(self) -> list[Problem]:
+        doc = self.doc
+        if self.first_year > self.last_year:
+            self.problem("$.project.period", "la première année est après la dernière.")
+        self.unique(doc["levels"], None, "$.levels", "niveau")
+        self.check_periods()
+        territories = self.check_territories()
+        partners = self.unique(doc.get("partners", []), "key", "$.partners", "clé")
+        people = self.unique(doc.get("people", []), "key", "$.people", "clé")
+        for index, person in enumerate(doc.get("people", [])):
+            self.exists(person.get("organisation"), partners, f"$.people[{index}].organisation", "partenaire")
+        self.unique(doc.get("acronyms", []), "acronym", "$.acronyms", "sigle")
+        project = doc["project"]
+        self.exists(project.get("territory"), territories, "$.project.territory", "territoire")
+        self.exists(project.get("owner"), partners, "$.project.owner", "partenaire")
+        if project.get("parent") == project["slug"]:
+            self.problem("$.project.parent", "un projet ne peut pas être son propre parent.")
+        self.unique(doc.get("actions", []), "ref", "$.actions", "référence d'action")
+        for index, node in enumerate(doc["nodes"]):
+            self.check_node(node, f"$.nodes[{index}]", None, people)
+        self.check_actions(territories, partners, people)
+        self.check_programmes()
+        self.check_governance(partners, people)
+        self.check_diagnostic(territories)
+        return self.problems
+
+    def check_periods(self):
+        periods = self.doc.get("periods", [])
+        self.unique(periods, "label", "$.periods", "période")
+        for index, period in enumerate(periods):
+            if period["start"] > period["end"]:
+                self.problem(f"$.periods[{index}]", "la première année de la période est après la dernière.")
+            else:
+                self.years(period["start"], period["end"], f"$.periods[{index}]")
+
+    def check_territories(self):
+        territories = self.doc.get("territories", [])
+        keys = self.unique(territories, "key", "$.territories", "clé")
+        codes = {}
+        for index, territory in enumerate(territories):
+            path = f"$.territories[{index}]"
+            if territory.get("code"):
+                code = (territory["kind"], territory["code"])
+                if code in codes:
+                    self.problem(
+                        f"{path}.code",
+                        f"code « {territory['code']} » déjà utilisé en $.territories[{codes[code]}].",
+                    )
+                codes[code] = index
+            for position, member in enumerate(territory.get("members", [])):
+                self.exists(member, keys, f"{path}.members[{position}]", "territoire")
+                if member == territory["key"]:
+                    self.problem(f"{path}.members[{position}]", "un territoire ne peut pas être membre de lui-même.")
+        return keys
+
+    def check_node(self, node, path, parent_depth, people):
+        depth = self.levels.get(node["level"])
+        if depth is None:
+            self.problem(f"{path}.level", f"niveau « {node['level']} » absent de $.levels.")
+        elif parent_depth is not None and depth <= parent_depth:
+            self.problem(f"{path}.level", f"le niveau « {node['level']} » doit être plus profond que celui du parent.")
+        if node.get("code"):
+            if node["code"] in self.node_codes:
+                self.problem(
+                    f"{path}.code",
+                    f"code « {node['code']} » déjà utilisé en {self.node_codes[node['code']]}.",
+                )
+            self.node_codes[node["code"]] = path
+        if node.get("key"):
+            if node["key"] in self.node_keys:
+                self.problem(f"{path}.key", f"clé « {node['key']} » déjà utilisée par un autre nœud.")
+            self.node_keys.add(node["key"])
+        self.exists(node.get("referent"), people, f"{path}.referent", "personne")
+        seen = set()
+        for index, ref in enumerate(node["actions"]):
+            self.exists(ref, self.actions, f"{path}.actions[{index}]", "action")
+            if ref in seen:
+                self.problem(f"{path}.actions[{index}]", f"l'action « {ref} » est listée deux fois dans ce nœud.")
+            seen.add(ref)
+        for index, child in enumerate(node["children"]):
+            self.check_node(child, f"{path}.children[{index}]", depth if depth is not None else parent_depth, people)
+
+    def check_actions(self, territories, partners, people):
+        actions = self.doc.get("actions", [])
+        parents = {a["ref"]: a.get("parent") for a in actions}
+        for index, action in enumerate(actions):
+            path = f"$.actions[{index}]"
+            parent = action.get("parent")
+            self.exists(parent, self.actions, f"{path}.parent", "action")
+            seen, current = {action["ref"]}, parent
+            while current is not None and current in parents:
+                if current in seen:
+                    self.problem(f"{path}.parent", "les actions parentes forment une boucle.")
+                    break
+                seen.add(current)
+                current = parents[current]
+            self.exists(action.get("territory"), territories, f"{path}.territory", "territoire")
+            for position, label in enumerate(action.get("periods", [])):
+                self.exists(label, self.periods, f"{path}.periods[{position}]", "période")
+            if action.get("start_date") and action.get("end_date") and action["start_date"] > action["end_date"]:
+                self.problem(f"{path}.end_date", "la date de fin précède la date de début.")
+            for position, key in enumerate(action.get("leads", [])):
+                self.exists(key, people, f"{path}.leads[{position}]", "personne")
+            self.exists(action.get("lead_organisation"), partners, f"{path}.lead_organisation", "partenaire")
+            self.exists(action.get("elected_referent"), people, f"{path}.elected_referent", "personne")
+            for position, theme in enumerate(action.get("themes", [])):
+                self.exists(theme, self.themes, f"{path}.themes[{position}]", "thème")
+            roles = set()
+            for position, partner in enumerate(action.get("partners", [])):
+                self.exists(partner["partner"], partners, f"{path}.partners[{position}].partner", "partenaire")
+                if (partner["partner"], partner["role"]) in roles:
+                    self.problem(f"{path}.partners[{position}]", "ce partenaire figure déjà avec ce rôle.")
+                roles.add((partner["partner"], partner["role"]))
+            for position, line in enumerate(action.get("budget", [])):
+                self.exists(line.get("funder"), partners, f"{path}.budget[{position}].funder", "partenaire")
+                if line.get("year") is not None:
+                    self.years(line["year"], line["year"], f"{path}.budget[{position}].year")
+                if line.get("amount") is None:
+                    self.problem(f"{path}.budget[{position}].amount", "montant manquant.")
+            for position, indicator in enumerate(action.get("indicators", [])):
+                ipath = f"{path}.indicators[{position}]"
+                self.unique(indicator.get("targets", []), "year", f"{ipath}.targets", "année")
+                for number, target in enumerate(indicator.get("targets", [])):
+                    self.years(target["year"], target["year"], f"{ipath}.targets[{number}].year")
+                    if target["value"] is None:
+                        self.problem(f"{ipath}.targets[{number}].value", "cible manquante.")
+                for number, value in enumerate(indicator.get("values", [])):
+                    if value.get("value") is None and not (value.get("assessment") or "").strip():
+                        self.problem(f"{ipath}.values[{number}]", "indiquez une valeur ou une appréciation.")
+
+    def check_programmes(self):
+        programmes = self.doc.get("programmes", [])
+        self.unique(programmes, "key", "$.programmes", "clé")
+
+        def objectives(items, path):
+            for index, objective in enumerate(items):
+                for position, ref in enumerate(objective.get("actions", [])):
+                    self.exists(ref, self.actions, f"{path}[{index}].actions[{position}]", "action")
+                objectives(objective.get("children", []), f"{path}[{index}].children")
+
+        for index, programme in enumerate(programmes):
+            for position, ref in enumerate(programme.get("actions", [])):
+                self.exists(ref, self.actions, f"$.programmes[{index}].actions[{position}]", "action")
+            objectives(programme.get("objectives", []), f"$.programmes[{index}].objectives")
+
+    def check_governance(self, partners, people):
+        bodies = self.unique(self.doc.get("bodies", []), "key", "$.bodies", "clé")
+        for index, body in enumerate(self.doc.get("bodies", [])):
+            path = f"$.bodies[{index}]"
+            self.exists(body.get("chair"), people, f"{path}.chair", "personne")
+            self.exists(body.get("node"), self.node_keys, f"{path}.node", "nœud")
+            for position, member in enumerate(body.get("members", [])):
+                self.exists(member.get("person"), people, f"{path}.members[{position}].person", "personne")
+                self.exists(
+                    member.get("organisation"),
+                    partners,
+                    f"{path}.members[{position}].organisation",
+                    "partenaire",
+                )
+        for index, meeting in enumerate(self.doc.get("meetings", [])):
+            path = f"$.meetings[{index}]"
+            self.exists(meeting.get("body"), bodies, f"{path}.body", "instance")
+            if meeting.get("start_time") and meeting.get("end_time") and meeting["start_time"] > meeting["end_time"]:
+                self.problem(f"{path}.end_time", "l'heure de fin précède l'heure de début.")
+            for position, seat in enumerate(meeting.get("attendance", [])):
+                self.exists(seat.get("person"), people, f"{path}.attendance[{position}].person", "personne")
+                self.exists(
+                    seat.get("organisation"),
+                    partners,
+                    f"{path}.attendance[{position}].organisation",
+                    "partenaire",
+                )
+            for position, decision in enumerate(meeting.get("decisions", [])):
+                for number, ref in enumerate(decision.get("actions", [])):
+                    self.exists(ref, self.actions, f"{path}.decisions[{position}].actions[{number}]", "action")
+
+    def check_diagnostic(self, territories):
+        diagnostic = self.doc.get("diagnostic", {})
+        for index, table in enumerate(diagnostic.get("tables", [])):
+            path = f"$.diagnostic.tables[{index}]"
+            self.unique(table["columns"], None, f"{path}.columns", "colonne")
+            for position, key in enumerate(table["columns"]):
+                self.exists(key, territories, f"{path}.columns[{position}]", "territoire")
+            if table.get("year") is not None and not 1900 <= table["year"] <= 2200:
+                self.problem(f"{path}.year", "année invalide.")
+            for position, row in enumerate(table["rows"]):
+                if len(row["values"]) != len(table["columns"]):
+                    self.problem(
+                        f"{path}.rows[{position}].values",
+                        f"{len(row['values'])} valeur(s) pour {len(table['columns'])} colonne(s).",
+                    )
+        for index, enjeu in enumerate(diagnostic.get("enjeux", [])):
+            for position, key in enumerate(enjeu.get("nodes", [])):
+                self.exists(key, self.node_keys, f"$.diagnostic.enjeux[{index}].nodes[{position}]", "nœud")
+        for index, consultation in enumerate(diagnostic.get("consultations", [])):
+            start, end = consultation.get("start_date"), consultation.get("end_date")
+            if start and end and start > end:
+                self.problem(
+                    f"$.diagnostic.consultations[{index}].end_date",
+                    "la date de fin précède la date de début.",
+                )
