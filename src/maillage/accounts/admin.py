@@ -17,6 +17,7 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    list_select_related = ["user", "project"]
     list_display = ["user", "project", "role"]
     list_filter = ["role", "project"]
     autocomplete_fields = ["user", "project"]

@@ -122,6 +122,7 @@ class ProgrammeObjectiveInline(admin.TabularInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
+    list_select_related = ["project"]
     list_display = ["title", "project"]
     list_filter = ["project"]
     search_fields = ["title"]
@@ -136,6 +137,7 @@ class ProgrammeObjectiveActionInline(admin.TabularInline):
 
 @admin.register(ProgrammeObjective)
 class ProgrammeObjectiveAdmin(admin.ModelAdmin):
+    list_select_related = ["programme", "parent"]
     list_display = ["title", "programme", "parent"]
     search_fields = ["title"]
     inlines = [ProgrammeObjectiveActionInline]

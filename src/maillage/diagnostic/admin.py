@@ -25,6 +25,7 @@ class KeyFigureRowInline(admin.TabularInline):
 
 @admin.register(KeyFigureTable)
 class KeyFigureTableAdmin(admin.ModelAdmin):
+    list_select_related = ["project"]
     list_display = ["title", "source", "year", "project"]
     list_filter = ["project"]
     search_fields = ["title"]
@@ -46,6 +47,7 @@ class KeyFigureValueInline(admin.TabularInline):
 
 @admin.register(KeyFigureRow)
 class KeyFigureRowAdmin(admin.ModelAdmin):
+    list_select_related = ["table"]
     list_display = ["indicator", "table"]
     search_fields = ["indicator"]
     inlines = [KeyFigureValueInline]
@@ -53,6 +55,7 @@ class KeyFigureRowAdmin(admin.ModelAdmin):
 
 @admin.register(Finding)
 class FindingAdmin(admin.ModelAdmin):
+    list_select_related = ["project"]
     list_display = ["__str__", "theme", "project"]
     list_filter = ["project"]
     search_fields = ["title", "text", "theme"]
@@ -60,12 +63,14 @@ class FindingAdmin(admin.ModelAdmin):
 
 @admin.register(Consultation)
 class ConsultationAdmin(admin.ModelAdmin):
+    list_select_related = ["project"]
     list_display = ["title", "residents", "partners", "project"]
     list_filter = ["project"]
 
 
 @admin.register(Enjeu)
 class EnjeuAdmin(admin.ModelAdmin):
+    list_select_related = ["project"]
     list_display = ["__str__", "theme", "validated_on", "project"]
     list_filter = ["project"]
     search_fields = ["title", "code"]

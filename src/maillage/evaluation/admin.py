@@ -15,6 +15,7 @@ class IndicatorValueInline(admin.TabularInline):
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
+    list_select_related = ["action"]
     list_display = ["title", "kind", "unit", "action"]
     list_filter = ["kind", "action__project"]
     search_fields = ["title", "action__title", "action__ref"]
@@ -24,6 +25,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 @admin.register(FollowUpNote)
 class FollowUpNoteAdmin(admin.ModelAdmin):
+    list_select_related = ["action"]
     list_display = ["date", "action", "author"]
     list_filter = ["action__project"]
     search_fields = ["text", "action__title"]

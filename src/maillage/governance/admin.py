@@ -11,6 +11,7 @@ class BodyMemberInline(admin.TabularInline):
 
 @admin.register(Body)
 class BodyAdmin(admin.ModelAdmin):
+    list_select_related = ["chair", "project"]
     list_display = ["name", "kind", "chair", "project"]
     list_filter = ["kind", "project"]
     search_fields = ["name"]
@@ -32,6 +33,7 @@ class DecisionInline(admin.StackedInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
+    list_select_related = ["body", "project"]
     list_display = ["title", "date", "body", "project"]
     list_filter = ["project"]
     date_hierarchy = "date"

@@ -16,6 +16,7 @@ class PersonInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    list_select_related = ["project"]
     list_display = ["name", "acronym", "kind", "project"]
     list_filter = ["kind", "project"]
     search_fields = ["name", "acronym", "key"]
@@ -25,6 +26,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
+    list_select_related = ["organisation", "project"]
     list_display = ["name", "function", "organisation", "elected", "project"]
     list_filter = ["elected", "project"]
     search_fields = ["name", "function", "key"]

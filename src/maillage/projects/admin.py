@@ -30,6 +30,7 @@ class VocabularyLabelInline(admin.TabularInline):
 
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
+    list_select_related = ["parent"]
     list_display = ["title", "slug", "kind", "first_year", "last_year", "state", "parent", "published"]
     list_filter = ["kind", "state", "published"]
     search_fields = ["title", "slug"]
@@ -60,6 +61,7 @@ class NodeAdmin(admin.ModelAdmin):
 
 @admin.register(Level)
 class LevelAdmin(admin.ModelAdmin):
+    list_select_related = ["project"]
     list_display = ["name", "depth", "project"]
     list_filter = ["project"]
     search_fields = ["name"]
@@ -67,6 +69,7 @@ class LevelAdmin(admin.ModelAdmin):
 
 @admin.register(Period)
 class PeriodAdmin(admin.ModelAdmin):
+    list_select_related = ["project"]
     list_display = ["label", "first_year", "last_year", "project"]
     list_filter = ["project"]
     search_fields = ["label"]
@@ -74,6 +77,7 @@ class PeriodAdmin(admin.ModelAdmin):
 
 @admin.register(Theme)
 class ThemeAdmin(admin.ModelAdmin):
+    list_select_related = ["project"]
     list_display = ["name", "project"]
     list_filter = ["project"]
     search_fields = ["name"]

@@ -5,6 +5,7 @@ from .models import Territory
 
 @admin.register(Territory)
 class TerritoryAdmin(admin.ModelAdmin):
+    list_select_related = ["project"]
     list_display = ["name", "kind", "code", "project"]
     list_filter = ["kind"]
     search_fields = ["name", "code"]
