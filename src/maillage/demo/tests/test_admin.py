@@ -32,10 +32,14 @@ def test_every_admin_list_and_change_page_opens(staff_client, model, django_asse
 
 
 def test_the_admin_speaks_french(staff_client):
-    response = staff_client.get(reverse("admin:actions_action_changelist"), {"project__id__exact": 1})
+    from maillage.projects.models import Project
+
+    genas = Project.objects.get(slug="genas-pset-2")
+    response = staff_client.get(reverse("admin:actions_action_changelist"), {"project__id__exact": genas.pk})
     content = response.content.decode()
-    assert "Fiches actions" in content or "fiche action" in content
-    assert "Statut" in content
+    assert "Sélectionnez l’objet fiche action à changer" in content
+    assert "142 fiches actions" in content
+    assert ">Statut<" in content and "Terminée" in content and "En continu" in content
 
 
 def test_an_action_saved_in_the_admin_with_a_node_of_another_project_is_refused(staff_client):
