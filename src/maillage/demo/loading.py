@@ -4,6 +4,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from maillage.accounts.models import Membership, User
@@ -56,12 +57,26 @@ def ensure_demo_accounts() -> list[DemoAccount]:
     admin.set_password(DEMO_PASSWORD)
     admin.save()
     accounts.append(DemoAccount("admin", DEMO_PASSWORD, "administration de la plateforme"))
+    readers = demo_readers_group()
     for slug in [doc["project"]["slug"] for doc in demo_documents()]:
         project = Project.objects.get(slug=slug)
         user, _ = User.objects.get_or_create(username=f"coord-{slug}"[:150])
-        user.is_staff = True  # the admin is the coordinator's interface until the screens land
+        user.is_staff = True  # read-only admin until the project screens land
         user.set_password(DEMO_PASSWORD)
         user.save()
+        user.groups.add(readers)
         Membership.objects.update_or_create(user=user, project=project, defaults={"role": Membership.Role.COORDINATOR})
         accounts.append(DemoAccount(user.username, DEMO_PASSWORD, f"coordination de « {project.title} »"))
     return accounts
+
+
+def demo_readers_group() -> Group:
+    """Read-only access to the admin for the demo coordinators: every demo project is public anyway."""
+    group, _ = Group.objects.get_or_create(name="Démonstration : lecture")
+    group.permissions.set(
+        Permission.objects.filter(codename__startswith="view_", content_type__app_label__in=MAILLAGE_APPS)
+    )
+    return group
+
+
+MAILLAGE_APPS = ["projects", "actions", "partners", "territories", "governance", "diagnostic", "evaluation"]

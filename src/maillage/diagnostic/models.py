@@ -35,8 +35,8 @@ class KeyFigureColumn(models.Model):
     position = models.PositiveIntegerField(_("ordre"), default=0)
 
     class Meta:
-        verbose_name = _("colonne")
-        verbose_name_plural = _("colonnes")
+        verbose_name = _("colonne de chiffres clés")
+        verbose_name_plural = _("colonnes de chiffres clés")
         ordering = ["table", "position"]
         constraints = [models.UniqueConstraint(fields=["table", "territory"], name="key_figure_column_unique")]
 
@@ -51,8 +51,8 @@ class KeyFigureRow(models.Model):
     position = models.PositiveIntegerField(_("ordre"), default=0)
 
     class Meta:
-        verbose_name = _("ligne")
-        verbose_name_plural = _("lignes")
+        verbose_name = _("ligne de chiffres clés")
+        verbose_name_plural = _("lignes de chiffres clés")
         ordering = ["table", "position"]
 
     def __str__(self):

@@ -77,3 +77,18 @@ def test_an_action_saved_in_the_admin_with_a_node_of_another_project_is_refused(
     assert response.status_code == 200  # the form comes back with the error
     assert "appartient à un autre projet" in response.content.decode()
     assert not action.nodes.filter(pk=foreign.pk).exists()
+
+
+def test_a_demo_coordinator_reads_the_admin_but_cannot_change(client, demo_db):
+    from maillage.accounts.models import User
+    from maillage.actions.models import Action
+
+    client.force_login(User.objects.get(username="coord-genas-pset-2"))
+    action = Action.objects.filter(project__slug="genas-pset-2").first()
+    url = reverse("admin:actions_action_change", args=[action.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Affichage de fiche action" in response.content.decode()
+    assert 'name="_save"' not in response.content.decode()
+    assert client.post(url, {"title": "Modifié"}).status_code == 403
+    assert client.get(reverse("admin:accounts_user_changelist")).status_code == 403
