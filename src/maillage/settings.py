@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "maillage.diagnostic",
     "maillage.evaluation",
     "maillage.interchange",
+    "maillage.documents",
     "maillage.demo",
 ]
 

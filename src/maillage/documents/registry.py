@@ -1,0 +1,81 @@
+"""Which document each (format, what) pair produces, and the errors a bad request gets.
+
+A writer is a function ``write(project, what: What) -> bytes``. Writers register themselves in
+``WRITERS`` from their own module; ``EXPORT_MODULES`` lists those modules so that the command line
+and the web views find every writer without knowing them.
+"""
+
+import importlib
+from dataclasses import dataclass
+
+from maillage.actions.models import Action
+
+WHATS = ["project", "panorama", "calendar", "tree", "action", "tables", "meetings"]
+
+# (format, what kind) -> writer; filled by the modules below.
+WRITERS: dict[tuple[str, str], object] = {}
+EXPORT_MODULES: list[str] = []
+
+
+class ExportError(Exception):
+    """A request that cannot produce a file; the message is French and says what to do."""
+
+
+@dataclass(frozen=True)
+class What:
+    kind: str
+    action: Action | None = None
+
+    @property
+    def suffix(self) -> str:
+        return f"{self.kind}-{self.action.ref}" if self.action else self.kind
+
+
+def register(format: str, *kinds: str):
+    def decorator(writer):
+        for kind in kinds:
+            WRITERS[(format, kind)] = writer
+        return writer
+
+    return decorator
+
+
+def load_writers():
+    for module in EXPORT_MODULES:
+        importlib.import_module(module)
+
+
+def formats() -> list[str]:
+    load_writers()
+    return sorted({"json", *(format for format, _kind in WRITERS)})
+
+
+def parse_what(project, text: str) -> What:
+    """``project``, ``panorama``… or ``action:REF`` for one fiche."""
+    kind, _, ref = text.partition(":")
+    if kind not in WHATS:
+        raise ExportError(f"Document « {text} » inconnu. Documents possibles : {', '.join(WHATS)} (action:RÉF).")
+    if kind == "action":
+        if not ref:
+            raise ExportError("Précisez la fiche : --what action:RÉF (par exemple action:A1-01).")
+        action = Action.objects.filter(project=project, ref=ref).first()
+        if action is None:
+            raise ExportError(f"Fiche action « {ref} » introuvable dans le projet « {project.slug} ».")
+        return What(kind, action)
+    if ref:
+        raise ExportError(f"« {text} » : seule une fiche action se désigne avec « : ».")
+    return What(kind)
+
+
+def writer_for(format: str, what: What):
+    load_writers()
+    if format not in formats():
+        raise ExportError(f"Format « {format} » non pris en charge. Formats possibles : {', '.join(formats())}.")
+    writer = WRITERS.get((format, what.kind))
+    if writer is None:
+        possible = sorted(kind for fmt, kind in WRITERS if fmt == format)
+        raise ExportError(
+            f"Le format « {format} » ne produit pas le document « {what.kind} »"
+            + (f" ; il produit : {', '.join(possible)}." if possible else ".")
+        )
+    return writer
