@@ -16,6 +16,7 @@ WHATS = ["project", "panorama", "calendar", "tree", "action", "tables", "meeting
 WRITERS: dict[tuple[str, str], object] = {}
 EXPORT_MODULES: list[str] = [
     "maillage.documents.tabular",
+    "maillage.documents.ical",
 ]
 
 
