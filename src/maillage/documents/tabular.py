@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from maillage.actions.models import SECTIONS, Action, ActionNode, ActionPartner, BudgetLine
 from maillage.actions.vocabulary import VOCABULARIES
-from maillage.evaluation.models import Indicator
+from maillage.evaluation.models import Indicator, IndicatorValue
 from maillage.governance.models import Meeting
 from maillage.partners.models import Organisation, Person
 from maillage.projects.models import Node
@@ -98,14 +98,23 @@ class ProjectData:
             Action.objects.filter(project=project)
             .select_related("territory", "lead_organisation", "elected_referent", "parent")
             .prefetch_related(
-                Prefetch("placements", queryset=ActionNode.objects.select_related("node").order_by("position")),
+                Prefetch("placements", queryset=ActionNode.objects.select_related("node").order_by("position", "pk")),
                 "periods",
                 "leads",
                 "themes",
-                Prefetch("partner_roles", queryset=ActionPartner.objects.select_related("organisation")),
-                Prefetch("budget_lines", queryset=BudgetLine.objects.select_related("funder")),
                 Prefetch(
-                    "indicators", queryset=Indicator.objects.prefetch_related("targets", "values").order_by("position")
+                    "partner_roles",
+                    queryset=ActionPartner.objects.select_related("organisation").order_by("position", "pk"),
+                ),
+                Prefetch(
+                    "budget_lines", queryset=BudgetLine.objects.select_related("funder").order_by("position", "pk")
+                ),
+                Prefetch(
+                    "indicators",
+                    queryset=Indicator.objects.prefetch_related(
+                        "targets",
+                        Prefetch("values", queryset=IndicatorValue.objects.order_by("position", "date", "pk")),
+                    ).order_by("position", "pk"),
                 ),
             )
             .order_by("position", "pk")
@@ -120,7 +129,7 @@ class ProjectData:
             Meeting.objects.filter(project=project)
             .select_related("body")
             .prefetch_related("decisions__actions")
-            .order_by("date", "position")
+            .order_by("date", "position", "pk")
         )
         self.by_id = {node.pk: node for node in self.nodes}
         self.children: dict[int | None, list] = {}
