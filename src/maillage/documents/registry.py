@@ -17,6 +17,7 @@ WRITERS: dict[tuple[str, str], object] = {}
 EXPORT_MODULES: list[str] = [
     "maillage.documents.tabular",
     "maillage.documents.ical",
+    "maillage.documents.diagram",
 ]
 
 
