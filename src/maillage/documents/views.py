@@ -3,7 +3,7 @@
 import hmac
 
 from django.http import HttpResponse, HttpResponseNotFound
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from maillage.projects.models import Project
 
@@ -12,7 +12,7 @@ from .ical import project_calendar
 NOT_FOUND = "Calendrier introuvable : vérifiez l'adresse d'abonnement.\n"
 
 
-@require_GET
+@require_safe
 def calendar_feed(request, slug):
     """The project's calendar for whoever has its token; the same 404 for a wrong slug or a wrong token.
 

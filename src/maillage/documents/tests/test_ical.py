@@ -111,6 +111,11 @@ class TestFeed:
         assert len(meeting_events(response.content)) == 3
         assert response.content == ics()
 
+    def test_head_and_post(self, demo_db, client):
+        token = Project.objects.get(slug=SLUG).calendar_token
+        assert client.head(feed_url(SLUG, token)).status_code == 200  # some agendas check before fetching
+        assert client.post(feed_url(SLUG, token)).status_code == 405
+
     @pytest.mark.parametrize("token", [None, "", "faux"])
     def test_wrong_or_missing_token(self, demo_db, client, token):
         response = client.get(feed_url(SLUG, token))
