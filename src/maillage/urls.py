@@ -9,6 +9,7 @@ admin.site.index_title = _("Les projets sociaux de territoire et tout ce qu'ils 
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("maillage.documents.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]
 

@@ -14,7 +14,11 @@ WHATS = ["project", "panorama", "calendar", "tree", "action", "tables", "meeting
 
 # (format, what kind) -> writer; filled by the modules below.
 WRITERS: dict[tuple[str, str], object] = {}
-EXPORT_MODULES: list[str] = []
+EXPORT_MODULES: list[str] = [
+    "maillage.documents.tabular",
+    "maillage.documents.ical",
+    "maillage.documents.diagram",
+]
 
 
 class ExportError(Exception):

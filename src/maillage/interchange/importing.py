@@ -82,14 +82,20 @@ def import_document(document, *, replace=False) -> Project:
         raise InvalidDocument(problems)
     with transaction.atomic():
         children = []
+        calendar_token = None
         if replace:
             old = Project.objects.filter(slug=document["project"]["slug"]).first()
             if old is not None:
                 children = list(old.children.values_list("pk", flat=True))
+                calendar_token = old.calendar_token
                 old.delete()
         project = _Importer(document).run()
         if children:
             Project.objects.filter(pk__in=children).update(parent=project)
+        if calendar_token:
+            # Calendar subscriptions keep working after a replace.
+            project.calendar_token = calendar_token
+            project.save(update_fields=["calendar_token"])
     return project
 
 

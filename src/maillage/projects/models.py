@@ -1,5 +1,7 @@
 """Projects and their strategy tree: levels, nodes, periods, themes, acronyms, labels."""
 
+import secrets
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -18,6 +20,11 @@ def would_loop(instance) -> bool:
         seen.add(ancestor.pk)
         ancestor = ancestor.parent
     return False
+
+
+def new_calendar_token() -> str:
+    """A secret for the project's calendar feed URL: whoever has it reads the meetings, nobody else."""
+    return secrets.token_urlsafe(24)
 
 
 class Project(models.Model):
@@ -79,6 +86,14 @@ class Project(models.Model):
     )
     description = models.TextField(_("présentation"), blank=True)
     published = models.BooleanField(_("publié"), default=False)
+    calendar_token = models.CharField(
+        _("jeton du calendrier"),
+        max_length=64,
+        unique=True,
+        default=new_calendar_token,
+        editable=False,
+        help_text=_("Secret de l'adresse d'abonnement au calendrier (maillage calendar-url)."),
+    )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     modified_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
