@@ -14,7 +14,9 @@ WHATS = ["project", "panorama", "calendar", "tree", "action", "tables", "meeting
 
 # (format, what kind) -> writer; filled by the modules below.
 WRITERS: dict[tuple[str, str], object] = {}
-EXPORT_MODULES: list[str] = []
+EXPORT_MODULES: list[str] = [
+    "maillage.documents.annex.writers",
+]
 
 
 class ExportError(Exception):
