@@ -521,29 +521,32 @@ NOT_ACRONYMS = {"AXE", "AXES", "NB", "OK"}
 def acronyms_used(texts, known: list) -> list[tuple[str, str]]:
     """Known acronyms appearing as a word, and unknown all-caps words (2+ letters) without expansion.
 
-    Lines written all in capitals (titles such as "SAINT-JACQUES / LA FONTAINE DU BAC") are shouted
-    titles, not acronyms: only their known acronyms count.
+    Capitals that shout rather than abbreviate are left out: a line written mostly in capitals
+    ("SAINT-JACQUES / LA FONTAINE DU BAC", "S'ÉPANOUIR") and runs of two or more unknown capitalised words ("AXE
+    TRANSVERSAL", "GRANDIR, S'ÉPANOUIR") only count for the acronyms the project knows.
     """
-    tokens = set()
-    shouted = set()
+    known_names = {acronym.acronym for acronym in known}
+    tokens, unknown = set(), set()
     for text in texts:
         for line in text.split("\n"):
             words = _WORD.findall(line)
+            tokens.update(words)
+            parts = [part for word in words for part in re.split(r"['’-]", word) if part]
+            tokens.update(parts)
             letters = [char for char in line if char.isalpha()]
-            loud = len(words) >= 3 and sum(char.isupper() for char in letters) > 0.6 * len(letters)
-            for word in words:
-                for part in re.split(r"['’-]", word):
-                    (shouted if loud else tokens).add(part)
-                (shouted if loud else tokens).add(word)
-    found = []
-    known_names = set()
-    for acronym in known:
-        known_names.add(acronym.acronym)
-        if acronym.acronym in tokens or acronym.acronym in shouted:
-            found.append((acronym.acronym, acronym.expansion))
-    for token in tokens:
-        if _CAPS.match(token) and token not in known_names and not _ROMAN.match(token) and token not in NOT_ACRONYMS:
-            found.append((token, ""))
+            uppercase = sum(char.isupper() for char in letters)
+            if (len(words) >= 3 and uppercase > 0.6 * len(letters)) or (len(letters) > 5 and uppercase == len(letters)):
+                continue
+            loud = [bool(_CAPS.match(part)) and part not in known_names for part in parts]
+            for index, part in enumerate(parts):
+                if not loud[index]:
+                    continue
+                if (index and loud[index - 1]) or (index + 1 < len(parts) and loud[index + 1]):
+                    continue
+                if not _ROMAN.match(part) and part not in NOT_ACRONYMS:
+                    unknown.add(part)
+    found = [(acronym.acronym, acronym.expansion) for acronym in known if acronym.acronym in tokens]
+    found.extend((word, "") for word in unknown)
     return sorted(found, key=lambda pair: _sort_key(pair[0]))
 
 

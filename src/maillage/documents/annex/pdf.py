@@ -100,6 +100,11 @@ def _table(table: Table, out: list, anchors: list):
     out.append("</tbody></table>")
 
 
+def css_string(text: str) -> str:
+    """Text for a CSS string in the <style> element: every sign escaped, so "</style>" cannot close it."""
+    return "".join(char if char.isalnum() or char == " " else f"\\{ord(char):x} " for char in text)
+
+
 def to_html(document: Document) -> str:
     body: list[str] = []
     anchors: list = []
@@ -127,7 +132,7 @@ def to_html(document: Document) -> str:
         head.append("</ul></nav>")
     css = CSS % {
         "orientation": "landscape" if document.landscape else "portrait",
-        "footer": document.title.replace("\\", "\\\\").replace('"', '\\"'),
+        "footer": css_string(document.title),
     }
     return (
         '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
