@@ -38,7 +38,9 @@ def plural(label: str) -> str:
 def _node_title(data, node) -> str:
     """ "Objectif 1.1 — …" with the project's level name, unless the code already says it ("Visée 1")."""
     level = node.level.name
-    if node.code and node.code.casefold().startswith(level.casefold()):
+    if not node.code:
+        return f"{level} : {node.title}"
+    if node.code.casefold().startswith(level.casefold()):
         return node_label(node)
     return f"{level} {node_label(node)}"
 
@@ -480,7 +482,7 @@ def _budget_summary(data) -> Section:
             totals[(funder, line.year)] += line.amount
             years.add(line.year)
     if not totals:
-        return Section("Budget prévisionnel", 1, [Paragraph("Aucune ligne budgétaire.")], page_break=True)
+        return Section("Budget prévisionnel", 1, [Paragraph("Aucune ligne budgétaire.")])
     columns = sorted(years, key=lambda year: (year is None, year or 0))
     funders = sorted({funder for funder, _year in totals})
     rows = []

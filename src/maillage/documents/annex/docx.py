@@ -3,6 +3,7 @@
 from io import BytesIO
 
 from docx import Document as WordDocument
+from docx.document import _Body
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_BREAK
@@ -126,6 +127,15 @@ class Renderer:
         self.headings = {level: self.word.styles[f"Heading {level}"].style_id for level in range(1, 5)}
         self.grid = self.word.styles["Table Grid"].style_id
 
+        # python-docx inserts each body element before w:sectPr by scanning the whole body: quadratic on
+        # a 1,000-fiche annex. Write into a small scratch body and move its elements over section by section.
+        self.scratch = _Body(OxmlElement("w:body"), self.word)
+
+    def flush(self):
+        sectPr = self.word.element.body.sectPr
+        for element in list(self.scratch._element):
+            sectPr.addprevious(element)
+
     def styled(self, container, style_id: str, text: str = ""):
         paragraph = container.add_paragraph(text)
         paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = style_id
@@ -151,6 +161,8 @@ class Renderer:
                 if block.page_break:
                     heading.paragraph_format.page_break_before = True
                 self.blocks(container, block.blocks)
+                if container is self.scratch:
+                    self.flush()
             elif isinstance(block, Paragraph):
                 self.paragraph(container, block, first)
                 first = None
@@ -168,7 +180,10 @@ class Renderer:
                 container.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def table(self, container, block: Table):
-        table = container.add_table(rows=1 + len(block.rows), cols=len(block.header))
+        if container is self.scratch:
+            table = container.add_table(1 + len(block.rows), len(block.header), self.text_width)
+        else:
+            table = container.add_table(rows=1 + len(block.rows), cols=len(block.header))
         table._tbl.tblPr.get_or_add_tblStyle().val = self.grid
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
@@ -236,7 +251,8 @@ class Renderer:
                 "Table des matières : ouvrez le document dans Word ou LibreOffice et mettez à jour les champs (F9).",
             )
             _update_fields_on_open(word)
-        self.blocks(word, document.body)
+        self.blocks(self.scratch, document.body)
+        self.flush()
         output = BytesIO()
         word.save(output)
         return output.getvalue()
