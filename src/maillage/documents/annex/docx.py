@@ -131,10 +131,11 @@ class Renderer:
         # a 1,000-fiche annex. Write into a small scratch body and move its elements over section by section.
         self.scratch = _Body(OxmlElement("w:body"), self.word)
 
+        self.sectPr = self.word.element.body.sectPr  # looked up once: finding it scans the whole body
+
     def flush(self):
-        sectPr = self.word.element.body.sectPr
         for element in list(self.scratch._element):
-            sectPr.addprevious(element)
+            self.sectPr.addprevious(element)
 
     def styled(self, container, style_id: str, text: str = ""):
         paragraph = container.add_paragraph(text)

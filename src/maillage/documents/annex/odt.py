@@ -104,6 +104,7 @@ class Renderer:
         self.odt = OpenDocumentText()
         self.styles = _styles(self.odt, document.landscape)
         self.tables = 0
+        self.table_style_cache = {}
         self.width_cm = (29.7 if document.landscape else 21) - 3.2
 
     def blocks(self, parent, blocks):
@@ -127,17 +128,29 @@ class Renderer:
             elif isinstance(block, PageBreak):
                 parent.addElement(P(stylename=self.styles["h4-break"], text=""))
 
+    def table_styles(self, widths: list[float]):
+        """One table style and its column styles per set of widths, shared by every table that has them:
+        odfpy walks all automatic styles on save, so a style per table would make big annexes slow."""
+        key = tuple(round(width, 4) for width in widths)
+        if key not in self.table_style_cache:
+            name = f"T{len(self.table_style_cache) + 1}"
+            style = Style(name=name, family="table")
+            style.addElement(TableProperties(width=f"{self.width_cm}cm", align="margins"))
+            self.odt.automaticstyles.addElement(style)
+            columns = []
+            for index, width in enumerate(widths):
+                column_style = Style(name=f"{name}.C{index}", family="table-column")
+                column_style.addElement(TableColumnProperties(columnwidth=f"{self.width_cm * width:.2f}cm"))
+                self.odt.automaticstyles.addElement(column_style)
+                columns.append(column_style)
+            self.table_style_cache[key] = (style, columns)
+        return self.table_style_cache[key]
+
     def table(self, parent, block: Table):
         self.tables += 1
-        name = f"T{self.tables}"
-        style = Style(name=name, family="table")
-        style.addElement(TableProperties(width=f"{self.width_cm}cm", align="margins"))
-        self.odt.automaticstyles.addElement(style)
-        table = OdfTable(name=name, stylename=style)
-        for index, width in enumerate(block.widths):
-            column_style = Style(name=f"{name}.C{index}", family="table-column")
-            column_style.addElement(TableColumnProperties(columnwidth=f"{self.width_cm * width:.2f}cm"))
-            self.odt.automaticstyles.addElement(column_style)
+        style, columns = self.table_styles(block.widths)
+        table = OdfTable(name=f"Tableau{self.tables}", stylename=style)
+        for column_style in columns:
             table.addElement(TableColumn(stylename=column_style))
         head = TableHeaderRows()
         row = TableRow(stylename=self.styles["row"])
