@@ -19,7 +19,18 @@ from odf.style import (
 )
 from odf.table import Table as OdfTable
 from odf.table import TableCell, TableColumn, TableHeaderRows, TableRow
-from odf.text import H, ListItem, ListLevelStyleBullet, ListStyle, P, TableOfContent, TableOfContentSource
+from odf.text import (
+    H,
+    IndexBody,
+    IndexTitle,
+    IndexTitleTemplate,
+    ListItem,
+    ListLevelStyleBullet,
+    ListStyle,
+    P,
+    TableOfContent,
+    TableOfContentSource,
+)
 from odf.text import List as OdfList
 
 from .model import BulletList, Document, PageBreak, Paragraph, Section, Table
@@ -195,8 +206,22 @@ class Renderer:
                 ),
             )
         if document.toc:
+            # The index body is filled by LibreOffice (Outils > Mettre à jour > Tout); until then it says so.
             toc = TableOfContent(name="Sommaire", protected="true")
-            toc.addElement(TableOfContentSource(outlinelevel="2"))
+            source = TableOfContentSource(outlinelevel="2")
+            source.addElement(IndexTitleTemplate(text="Sommaire"))
+            toc.addElement(source)
+            body = IndexBody()
+            title = IndexTitle(name="Sommaire_titre")
+            title.addElement(P(stylename=self.styles["h1-break"], text="Sommaire"))
+            body.addElement(title)
+            body.addElement(
+                P(
+                    stylename=self.styles["note"],
+                    text="Table des matières : dans LibreOffice, Outils > Mettre à jour > Tout.",
+                )
+            )
+            toc.addElement(body)
             text.addElement(toc)
         self.blocks(text, document.body)
         output = BytesIO()
