@@ -75,9 +75,11 @@ def odt_text(content: bytes) -> str:
 
     def walk(element):
         for child in element.childNodes:
+            if child.nodeType != child.ELEMENT_NODE:
+                continue
             if child.qname[1] in ("p", "h"):
                 parts.append(teletype.extractText(child))
-            elif child.nodeType == child.ELEMENT_NODE:
+            else:
                 walk(child)
 
     walk(document.text)
