@@ -105,10 +105,8 @@ def css_string(text: str) -> str:
     return "".join(char if char.isalnum() or char == " " else f"\\{ord(char):x} " for char in text)
 
 
-def to_html(document: Document) -> str:
-    body: list[str] = []
-    anchors: list = []
-    _blocks(document.body, body, anchors)
+def _front(document: Document, anchors: list, numbers: dict | None = None) -> list[str]:
+    """Cover (or title) and table of contents; ``numbers`` gives explicit page numbers (chunked PDF)."""
     head = []
     if document.cover:
         head.append('<div class="cover">')
@@ -123,27 +121,138 @@ def to_html(document: Document) -> str:
         if document.subtitle:
             head.append(f'<p class="doc-subtitle">{escape(document.subtitle)}</p>')
     if document.toc:
-        head.append('<nav class="toc"><h1>Sommaire</h1><ul>')
-        head.extend(
-            f'<li class="l{level}"><a href="#{anchor}">{escape(title)}</a></li>'
-            for anchor, title, level in anchors
-            if level <= 2
-        )
+        head.append(f'<nav class="toc{" numbered" if numbers is not None else ""}"><h1>Sommaire</h1><ul>')
+        for anchor, title, level in anchors:
+            if level > 2:
+                continue
+            page = f' data-page="{numbers.get(anchor, 0)}"' if numbers is not None else ""
+            head.append(f'<li class="l{level}"><a href="#{anchor}"{page}>{escape(title)}</a></li>')
         head.append("</ul></nav>")
+    return head
+
+
+def _page(document: Document, body: list[str], page_numbers: bool = True) -> str:
     css = CSS % {
         "orientation": "landscape" if document.landscape else "portrait",
         "footer": css_string(document.title),
     }
+    if not page_numbers:
+        css += CHUNK_CSS
     return (
         '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
-        f"<title>{escape(document.title)}</title><style>{css}</style></head><body>"
-        + "".join(head)
-        + "".join(body)
-        + "</body></html>"
+        f"<title>{escape(document.title)}</title><style>{css}</style></head><body>" + "".join(body) + "</body></html>"
     )
 
 
+def to_html(document: Document) -> str:
+    body: list[str] = []
+    anchors: list = []
+    _blocks(document.body, body, anchors)
+    return _page(document, _front(document, anchors) + body)
+
+
+# --- big documents: rendered in chunks, in parallel, then assembled ---------------------------------
+# WeasyPrint lays out ~10 pages a second and keeps every page of a document in memory (4 Go for a
+# 2,300-page annex). Above CHUNK_THRESHOLD page-starting units, the body is cut where a page starts
+# anyway (each top-level section, each fiche), chunks are rendered by a pool of processes, the table
+# of contents gets explicit page numbers from the chunks' anchors, and "page X / Y" is stamped on
+# every page afterwards (a blank numbered page merged over each page).
+
+CHUNK_THRESHOLD = 120
+CHUNK_UNITS = 40
+CHUNK_CSS = """
+@page { @bottom-right { content: none; } }
+nav.toc.numbered a::after { content: leader(".") attr(data-page); }
+"""
+NUMBERS_CSS = """
+@page { size: A4 %(orientation)s; margin: 18mm 16mm 20mm 16mm;
+  @bottom-right { content: "page " counter(page) " / " counter(pages); font-size: 7.5pt; color: #555;
+                  font-family: "Liberation Sans", "DejaVu Sans", sans-serif; } }
+@page cover { @bottom-right { content: none; } }
+div { break-before: page; height: 1px; }
+div.cover { page: cover; }
+"""
+
+
+def units(document: Document) -> list[list]:
+    """The body cut where a new page starts anyway: each top-level block, each page-breaking sub-section."""
+    result = []
+    for block in document.body:
+        if isinstance(block, Section) and any(
+            isinstance(child, Section) and child.page_break for child in block.blocks
+        ):
+            current = [Section(block.title, block.level, [], page_break=block.page_break)]
+            for child in block.blocks:
+                if isinstance(child, Section) and child.page_break:
+                    result.append(current)
+                    current = [child]
+                else:
+                    current.append(child)
+            result.append(current)
+        else:
+            result.append([block])
+    return result
+
+
+def _render_chunk(html: str):
+    from weasyprint import HTML
+
+    rendered = HTML(string=html).render()
+    anchors = {name: index for index, page in enumerate(rendered.pages) for name in page.anchors}
+    return rendered.write_pdf(), len(rendered.pages), anchors
+
+
+def _render_front(document: Document, anchors: list, numbers: dict):
+    return _render_chunk(_page(document, _front(document, anchors, numbers), page_numbers=False))
+
+
+def render_in_chunks(document: Document, chunk_units: int = CHUNK_UNITS, workers: int | None = None) -> bytes:
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+    from io import BytesIO
+
+    from pypdf import PdfReader, PdfWriter
+    from weasyprint import HTML
+
+    anchors: list = []
+    pieces = units(document)
+    chunks = []
+    for start in range(0, len(pieces), chunk_units):
+        body: list[str] = []
+        for piece in pieces[start : start + chunk_units]:
+            _blocks(piece, body, anchors)
+        chunks.append(_page(document, body, page_numbers=False))
+    workers = workers or min(len(chunks), os.cpu_count() or 1, 4)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        results = list(pool.map(_render_chunk, chunks))
+    # The front matter's length does not depend on the numbers it prints: lay it out once to count it.
+    _pdf, front_pages, _anchors = _render_front(document, anchors, {})
+    numbers, offset = {}, front_pages
+    for _pdf, pages, chunk_anchors in results:
+        numbers.update({name: offset + index + 1 for name, index in chunk_anchors.items()})
+        offset += pages
+    front, front_pages_again, _anchors = _render_front(document, anchors, numbers)
+    assert front_pages_again == front_pages
+    stamps = "".join(
+        '<div class="cover"></div>' if index == 0 and document.cover else "<div></div>" for index in range(offset)
+    )
+    css = NUMBERS_CSS % {"orientation": "landscape" if document.landscape else "portrait"}
+    numbered = PdfReader(BytesIO(HTML(string=f"<style>{css}</style>{stamps}").write_pdf()))
+    writer = PdfWriter()
+    for content in [front, *(pdf for pdf, _pages, _anchors in results)]:
+        writer.append(PdfReader(BytesIO(content)))
+    for page, stamp in zip(writer.pages, numbered.pages, strict=True):
+        page.merge_page(stamp)
+    writer.add_metadata({"/Title": document.title})
+    output = BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
 def render(document: Document) -> bytes:
+    if len(units(document)) > CHUNK_THRESHOLD:
+        return render_in_chunks(document)
     from weasyprint import HTML
 
     return HTML(string=to_html(document)).write_pdf()

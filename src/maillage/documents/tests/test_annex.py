@@ -364,3 +364,19 @@ def test_the_command_writes_a_fiche(demo_db, tmp_path):
     output = tmp_path / "fiche.pdf"
     call_command("export", "clermont-sud", "--format", "pdf", "--what", "action:A1-01", "-o", str(output))
     assert "Emmaüs Connect" in pdf_text(output.read_bytes())
+
+
+def test_big_pdf_in_chunks_has_right_contents_and_page_numbers(demo_db):
+    """Above the threshold the PDF is laid out in chunks by several processes and stitched back together."""
+    from pypdf import PdfReader
+
+    document = build(Project.objects.get(slug="clermont-sud"), What("project"))
+    reader = PdfReader(BytesIO(pdf.render_in_chunks(document, chunk_units=15, workers=2)))
+    pages = [squash(page.extract_text()) for page in reader.pages]
+    total = len(pages)
+    assert pages[0].startswith("Projet social — Centre Social Territoire Sud") and "page 1 /" not in pages[0]
+    for number, text in enumerate(pages[1:], start=2):
+        assert text.endswith(f"page {number} / {total}")
+    listed = int(re.search(r"Fiches actions \.*\s*(\d+)", pages[1]).group(1))
+    assert pages[listed - 1].startswith("Fiches actions AXE 1 - 01 — Les actions individuelles")
+    assert "Agent de Développement Social" in pages[-1] or "Agent de Développement Social" in " ".join(pages[-4:])
