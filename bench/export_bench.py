@@ -3,7 +3,8 @@
 Generates the project through the interchange importer from the 47 full fiches of the Clermont-Ferrand
 demo (real section texts, partners, indicators), each copied until there are N fiches, placed under
 the same nodes as their model, with budget lines; then times building + rendering each format and
-reports the peak resident memory of the process (getrusage) after each format.
+reports the peak resident memory (getrusage) of the process and of its largest worker (the PDF
+of a big document is laid out by a pool of processes) after each format.
 
     .venv/bin/python bench/export_bench.py [--fiches 1000] [--formats docx,pdf,odt]
 
@@ -103,7 +104,9 @@ def main():
             pages = f", {len(PdfReader(BytesIO(content)).pages)} pages"
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
-            f"{format}: {elapsed:.1f} s, {len(content) / 1e6:.1f} Mo{pages}, peak resident memory so far {rss:.0f} Mo"
+            f"{format}: {elapsed:.1f} s, {len(content) / 1e6:.1f} Mo{pages}, peak resident memory so far "
+            f"{rss:.0f} Mo (largest worker process: "
+            f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} Mo)"
         )
         if options.keep:
             Path(options.keep, f"bench-{options.fiches}.{format}").write_bytes(content)

@@ -244,6 +244,8 @@ def render_in_chunks(document: Document, chunk_units: int = CHUNK_UNITS, workers
         writer.append(PdfReader(BytesIO(content)))
     for page, stamp in zip(writer.pages, numbered.pages, strict=True):
         page.merge_page(stamp)
+        page.compress_content_streams()  # merging leaves the page's content uncompressed
+    writer.compress_identical_objects()
     writer.add_metadata({"/Title": document.title})
     output = BytesIO()
     writer.write(output)
