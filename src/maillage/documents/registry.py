@@ -18,6 +18,7 @@ EXPORT_MODULES: list[str] = [
     "maillage.documents.tabular",
     "maillage.documents.ical",
     "maillage.documents.diagram",
+    "maillage.documents.annex.writers",
 ]
 
 

@@ -92,8 +92,8 @@ def test_export_command_errors_are_french():
     with pytest.raises(CommandError, match="Projet « inconnu » introuvable"):
         call_command("export", "inconnu")
     import_document(minimal())
-    with pytest.raises(CommandError, match="Format « docx » non pris en charge"):
-        call_command("export", "essai", "--format", "docx")
+    with pytest.raises(CommandError, match="Format « rtf » non pris en charge"):
+        call_command("export", "essai", "--format", "rtf")
 
 
 @pytest.mark.django_db

@@ -1,0 +1,136 @@
+"""Everything a document needs from the database, read once with a fixed number of queries.
+
+The project document of a 1,000-fiche plan must not query per action: actions come with their
+placements, periods, leads, partners, budget lines, indicators and sub-actions prefetched.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+
+from maillage.actions.models import Action, ActionNode, ActionPartner, BudgetLine, Programme, ProgrammeAction
+from maillage.actions.vocabulary import VOCABULARIES
+from maillage.diagnostic.models import Consultation, Enjeu, Finding, KeyFigureTable
+from maillage.evaluation.models import Indicator
+from maillage.governance.models import Body, BodyMember
+from maillage.projects.models import Acronym, Node, Period, VocabularyLabel
+
+
+def actions_queryset(project):
+    return (
+        Action.objects.filter(project=project)
+        .select_related("territory", "lead_organisation", "elected_referent", "parent")
+        .prefetch_related(
+            Prefetch("placements", queryset=ActionNode.objects.select_related("node").order_by("node__position")),
+            Prefetch("periods", queryset=Period.objects.order_by("position", "first_year")),
+            "leads",
+            "themes",
+            Prefetch("partner_roles", queryset=ActionPartner.objects.select_related("organisation")),
+            Prefetch("budget_lines", queryset=BudgetLine.objects.select_related("funder")),
+            Prefetch("indicators", queryset=Indicator.objects.prefetch_related("values", "targets")),
+        )
+        .order_by("position", "pk")
+    )
+
+
+@dataclass
+class Labels:
+    """French labels of the vocabularies, with the project's own words where it renamed them."""
+
+    own: dict = field(default_factory=dict)
+
+    def __call__(self, vocabulary: str, code: str) -> str:
+        if not code:
+            return ""
+        if (vocabulary, code) in self.own:
+            return self.own[(vocabulary, code)]
+        choices = VOCABULARIES[vocabulary]
+        return str(choices(code).label) if code in choices.values else code
+
+
+def labels_of(project) -> Labels:
+    rows = VocabularyLabel.objects.filter(project=project).values_list("vocabulary", "code", "label")
+    return Labels({(vocabulary, code): label for vocabulary, code, label in rows})
+
+
+@dataclass
+class ProjectData:
+    project: object
+    labels: Labels
+    levels: dict  # depth -> name
+    nodes: list
+    children: dict  # node id (None for roots) -> [node]
+    actions: list
+    actions_of_node: dict  # node id -> [action]
+    sub_actions: dict  # action id -> [action]
+    periods: list
+    acronyms: list = field(default_factory=list)
+    enjeux: list = field(default_factory=list)
+    programmes: list = field(default_factory=list)
+    bodies: list = field(default_factory=list)
+    key_figure_tables: list = field(default_factory=list)
+    findings: list = field(default_factory=list)
+    consultations: list = field(default_factory=list)
+
+    @property
+    def nodes_by_id(self) -> dict:
+        if not hasattr(self, "_nodes_by_id"):
+            self._nodes_by_id = {node.pk: node for node in self.nodes}
+        return self._nodes_by_id
+
+
+def load(project, *, full: bool = True, action=None) -> ProjectData:
+    """The tree and all actions (or only ``action`` and its sub-actions); ``full`` adds the diagnostic,
+    governance, programmes and acronyms."""
+    nodes = list(Node.objects.filter(project=project).select_related("level", "referent").order_by("position", "pk"))
+    children = defaultdict(list)
+    for node in nodes:
+        children[node.parent_id].append(node)
+    queryset = actions_queryset(project)
+    if action is not None:
+        queryset = queryset.filter(Q(pk=action.pk) | Q(parent=action.pk))
+    actions = list(queryset)
+    actions_of_node = defaultdict(list)
+    placements = []
+    for action in actions:
+        for placement in action.placements.all():
+            placements.append((placement.node_id, placement.position, action.position, action))
+    for node_id, _position, _action_position, action in sorted(placements, key=lambda item: item[:3]):
+        actions_of_node[node_id].append(action)
+    sub_actions = defaultdict(list)
+    for action in actions:
+        if action.parent_id:
+            sub_actions[action.parent_id].append(action)
+    data = ProjectData(
+        project=project,
+        labels=labels_of(project),
+        levels=dict(project.levels.values_list("depth", "name")),
+        nodes=nodes,
+        children=children,
+        actions=actions,
+        actions_of_node=actions_of_node,
+        sub_actions=sub_actions,
+        periods=list(Period.objects.filter(project=project).order_by("position", "first_year")),
+    )
+    if full:
+        data.acronyms = list(Acronym.objects.filter(project=project).order_by("position", "acronym"))
+        data.enjeux = list(Enjeu.objects.filter(project=project).prefetch_related("nodes"))
+        data.programmes = list(
+            Programme.objects.filter(project=project).prefetch_related(
+                Prefetch("programmeaction_set", queryset=ProgrammeAction.objects.select_related("action"))
+            )
+        )
+        data.bodies = list(
+            Body.objects.filter(project=project)
+            .select_related("chair", "node")
+            .prefetch_related(Prefetch("members", queryset=BodyMember.objects.select_related("person", "organisation")))
+        )
+        data.key_figure_tables = list(
+            KeyFigureTable.objects.filter(project=project).prefetch_related(
+                "columns__territory", "rows__values__column"
+            )
+        )
+        data.findings = list(Finding.objects.filter(project=project))
+        data.consultations = list(Consultation.objects.filter(project=project))
+    return data

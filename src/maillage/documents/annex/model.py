@@ -1,0 +1,126 @@
+"""The one representation of a written document that the DOCX, PDF and ODT renderers all read.
+
+Builders (``building.py``) turn the project into this small tree; renderers never look at the
+database, so the three formats always say the same thing.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Paragraph:
+    """Plain text (never markup). ``style``: "" (body), "label" (bold box label), "note" (small grey)."""
+
+    text: str
+    style: str = ""
+
+
+@dataclass
+class BulletList:
+    items: list[str]
+
+
+@dataclass
+class Cell:
+    blocks: list = field(default_factory=list)
+
+
+@dataclass
+class Table:
+    """A table with a header row. ``fiche``: the boxed two/three-column layout of an action sheet,
+    rows kept whole on a page and stacked without a gap under the previous fiche table."""
+
+    header: list[str]
+    rows: list[list[Cell]]
+    widths: list[float]
+    fiche: bool = False
+
+
+@dataclass
+class PageBreak:
+    pass
+
+
+@dataclass
+class Section:
+    """A heading (level 1 to 4) and what follows it; sub-sections are blocks too."""
+
+    title: str
+    level: int
+    blocks: list = field(default_factory=list)
+    page_break: bool = False
+
+
+@dataclass
+class Document:
+    title: str
+    subtitle: str = ""
+    cover: list[tuple[str, str]] = field(default_factory=list)
+    toc: bool = False
+    landscape: bool = False
+    body: list = field(default_factory=list)
+
+
+_LIST_ITEM = re.compile(r"^\s*[-•–]\s+")
+
+
+def text_blocks(text: str) -> list:
+    """Plain text of the model → blocks: blank lines part paragraphs, lines starting with "- " are items."""
+    blocks = []
+    paragraph: list[str] = []
+    items: list[str] = []
+
+    def flush_paragraph():
+        if paragraph:
+            blocks.append(Paragraph(" ".join(line.strip() for line in paragraph)))
+            paragraph.clear()
+
+    def flush_items():
+        if items:
+            blocks.append(BulletList(list(items)))
+            items.clear()
+
+    for line in (text or "").replace("\r\n", "\n").split("\n"):
+        if not line.strip():
+            flush_paragraph()
+            flush_items()
+        elif _LIST_ITEM.match(line):
+            flush_paragraph()
+            items.append(_LIST_ITEM.sub("", line, count=1).strip())
+        elif items and line.startswith((" ", "\t")):
+            items[-1] += " " + line.strip()  # a wrapped list item
+        else:
+            flush_items()
+            paragraph.append(line)
+    flush_paragraph()
+    flush_items()
+    return blocks
+
+
+def cell(*parts) -> Cell:
+    """A cell from strings (plain text, parsed) and ready-made blocks."""
+    blocks = []
+    for part in parts:
+        if isinstance(part, str):
+            blocks.extend(text_blocks(part))
+        elif part is not None:
+            blocks.append(part)
+    return Cell(blocks)
+
+
+def walk_texts(blocks):
+    """Every piece of text of these blocks, in reading order (for the acronym scan)."""
+    for block in blocks:
+        if isinstance(block, Section):
+            yield block.title
+            yield from walk_texts(block.blocks)
+        elif isinstance(block, Paragraph):
+            yield block.text
+        elif isinstance(block, BulletList):
+            yield from block.items
+        elif isinstance(block, Table):
+            yield from block.header
+            for row in block.rows:
+                for one in row:
+                    yield from walk_texts(one.blocks)
