@@ -65,3 +65,12 @@ VOCABULARIES = {
 
 def codes_of(vocabulary: str) -> set[str]:
     return set(VOCABULARIES[vocabulary].values) if vocabulary in VOCABULARIES else set()
+
+
+def project_labels(project) -> dict[str, dict[str, str]]:
+    """The word the project uses for each code of each vocabulary: its own where it renames one
+    (``projects.VocabularyLabel``, "Nouvelle" for ``planned``), else the default French label."""
+    labels = {name: {code: str(label) for code, label in choices.choices} for name, choices in VOCABULARIES.items()}
+    for label in project.labels.all():
+        labels.setdefault(label.vocabulary, {})[label.code] = label.label
+    return labels

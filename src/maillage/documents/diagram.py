@@ -11,11 +11,10 @@ import xml.etree.ElementTree as ET
 from django.utils import translation
 
 from maillage.actions.models import ActionNode
-from maillage.actions.vocabulary import Status
+from maillage.actions.vocabulary import Status, project_labels
 from maillage.projects.models import Node
 
 from .registry import register
-from .tabular import vocabulary_labels
 
 SVG_NS = "http://www.w3.org/2000/svg"
 
@@ -101,7 +100,7 @@ def status_bar(group, x, y, width, counts: dict[str, int]):
 
 
 def tree_svg(project) -> bytes:
-    labels = vocabulary_labels(project)["status"]
+    labels = project_labels(project)["status"]
     levels = list(project.levels.all())
     depth_index = {level.depth: index for index, level in enumerate(levels)}
     nodes = list(Node.objects.filter(project=project).select_related("level").order_by("position"))

@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from maillage.actions.models import SECTIONS, Action, ActionNode, ActionPartner, BudgetLine
-from maillage.actions.vocabulary import VOCABULARIES
+from maillage.actions.vocabulary import project_labels
 from maillage.evaluation.models import Indicator, IndicatorValue
 from maillage.governance.models import Meeting
 from maillage.partners.models import Organisation, Person
@@ -57,14 +57,6 @@ class Table:
         return [column.header for column in self.columns]
 
 
-def vocabulary_labels(project) -> dict[str, dict[str, str]]:
-    """Label of each code, per vocabulary: the project's own word where it renames one, else the default."""
-    labels = {name: {code: str(label) for code, label in choices.choices} for name, choices in VOCABULARIES.items()}
-    for label in project.labels.all():
-        labels.setdefault(label.vocabulary, {})[label.code] = label.label
-    return labels
-
-
 def joined(values) -> str:
     return LIST_SEPARATOR.join(str(value) for value in values if value)
 
@@ -89,7 +81,7 @@ class ProjectData:
 
     def __init__(self, project):
         self.project = project
-        self.labels = vocabulary_labels(project)
+        self.labels = project_labels(project)
         self.levels = list(project.levels.all())
         self.nodes = list(
             Node.objects.filter(project=project).select_related("level", "referent", "parent").order_by("position")

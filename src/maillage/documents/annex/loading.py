@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q
 
 from maillage.actions.models import Action, ActionNode, ActionPartner, BudgetLine, Programme, ProgrammeAction
-from maillage.actions.vocabulary import VOCABULARIES
+from maillage.actions.vocabulary import project_labels
 from maillage.diagnostic.models import Consultation, Enjeu, Finding, KeyFigureTable
 from maillage.evaluation.models import Indicator
 from maillage.governance.models import Body, BodyMember
-from maillage.projects.models import Acronym, Node, Period, VocabularyLabel
+from maillage.projects.models import Acronym, Node, Period
 
 
 def actions_queryset(project):
@@ -38,20 +38,16 @@ def actions_queryset(project):
 class Labels:
     """French labels of the vocabularies, with the project's own words where it renamed them."""
 
-    own: dict = field(default_factory=dict)
+    words: dict = field(default_factory=dict)  # vocabulary -> code -> label
 
     def __call__(self, vocabulary: str, code: str) -> str:
         if not code:
             return ""
-        if (vocabulary, code) in self.own:
-            return self.own[(vocabulary, code)]
-        choices = VOCABULARIES[vocabulary]
-        return str(choices(code).label) if code in choices.values else code
+        return self.words.get(vocabulary, {}).get(code, code)
 
 
 def labels_of(project) -> Labels:
-    rows = VocabularyLabel.objects.filter(project=project).values_list("vocabulary", "code", "label")
-    return Labels({(vocabulary, code): label for vocabulary, code, label in rows})
+    return Labels(project_labels(project))
 
 
 @dataclass
