@@ -265,21 +265,20 @@ class _Builder:
         self.years.extend(years)
         return label[:255]
 
-    def vocabulary(self, name: str, value, number: int, what: str) -> str | None:
+    def vocabulary(self, name: str, value, number: int, what: str, instead: str = "laissé vide") -> str | None:
         text = _cell_text(value)
         if not text:
             return None
         code = match_word(name, text, self.extra.get(name))
         if code is None:
-            self.report.warnings.append(f"ligne {number} : {what} « {text} » non reconnu(e), laissé(e) vide.")
+            self.report.warnings.append(f"ligne {number} : {what} « {text} » non reconnu ({instead}).")
         return code
 
     # Actions
     def add_row(self, number: int, cells: dict, levels: list[list[str]]) -> None:
         title = _cell_text(cells.get("title"))
-        if not title:
-            if any(_cell_text(value) for value in cells.values()) or any(levels):
-                self.report.unused_rows.append((number, "pas d'intitulé d'action"))
+        if not title:  # empty rows were dropped when reading: this one has something, but no action
+            self.report.unused_rows.append((number, "pas d'intitulé d'action"))
             return
         ref = _cell_text(cells.get("ref"))[:50] or f"{len(self.actions) + 1:03d}"
         if ref in self.refs:
@@ -294,7 +293,7 @@ class _Builder:
             )
         else:
             self.titles[folded] = number
-        status = self.vocabulary("status", cells.get("status"), number, "statut")
+        status = self.vocabulary("status", cells.get("status"), number, "statut", "lu « à venir »")
         if status is None:
             if not _cell_text(cells.get("status")):
                 self.report.warnings.append(f"ligne {number} : action sans statut (lue « à venir »).")
