@@ -149,6 +149,12 @@ def build_draft(sheets: list[Sheet], *, slug: str, title: str, labels: dict | No
         levels = [_items(row[index]) if index < len(row) else [] for index, _, _ in level_columns]
         builder.add_row(number, cells, levels)
 
+    if "territory" in field_columns and any(
+        _cell_text(row[field_columns["territory"]]) for row in sheet.rows[1:] if len(row) > field_columns["territory"]
+    ):
+        report.warnings.append(
+            "colonne « Territoire » lue mais non importée : rattachez les territoires dans l'application."
+        )
     document = builder.document(slug, title)
     problems = check(document)
     if problems:  # a bug of the reader, not of the file: say it plainly

@@ -159,11 +159,13 @@ class _Merger:
         return self.levels[depth - 1]
 
     def place(self, entry: dict, parent, depth: int, actions: dict) -> None:
-        """Find the draft node in the project (same code, else same title, under the same parent) or create it."""
-        siblings = Node.objects.filter(project=self.project, parent=parent)
-        node = None
-        if entry["code"]:
-            node = siblings.filter(code=entry["code"]).first()
+        """Find the draft node under the same parent (same code and title, else same code, else same title)
+        or create it. The spreadsheet spells a node "code title", so the whole label is compared first."""
+        siblings = list(Node.objects.filter(project=self.project, parent=parent))
+        label = normalise(f"{entry['code']} {entry['title']}")
+        node = next((n for n in siblings if normalise(f"{n.code} {n.title}") == label), None)
+        if node is None and entry["code"]:
+            node = next((n for n in siblings if n.code == entry["code"]), None)
         if node is None:
             folded = normalise(entry["title"])
             node = next((n for n in siblings if normalise(n.title) == folded), None)

@@ -56,3 +56,13 @@ def test_exported_xlsx_reimports_as_the_same_project(demo_db, tmp_path, slug):
     assert list(copy.levels.values_list("name", flat=True)) == list(original.levels.values_list("name", flat=True))
     assert _tree(copy) == _tree(original)
     assert _actions(copy) == _actions(original)
+
+
+def test_exported_xlsx_merged_into_its_own_project_changes_nothing(demo_db, tmp_path):
+    project = Project.objects.get(slug="clermont-sud")
+    before_tree, before_actions = _tree(project), _actions(project)
+    path = tmp_path / "clermont.xlsx"
+    path.write_bytes(write_xlsx(project, What("project")))
+    call_command("import", str(path), into="clermont-sud")
+    assert _tree(project) == before_tree
+    assert _actions(project) == before_actions
