@@ -170,6 +170,8 @@ class _Builder:
         self.roots: list[dict] = []
         self.nodes_by_path: dict[tuple, dict] = {}
         self.nodes_by_label: dict[tuple[int, str], list[tuple]] = {}
+        self.codes: set[str] = set()
+        self.depth = 0  # the deepest level a node uses
         self.actions: list[dict] = []
         self.refs: set[str] = set()
         self.titles: dict[str, int] = {}
@@ -182,13 +184,21 @@ class _Builder:
         self.years: list[int] = []
 
     # The tree
-    def node(self, path: tuple[str, ...]) -> dict:
-        """The node at this path of labels, created (with its parents) the first time it is seen."""
+    def node(self, path: tuple[str, ...], depth: int | None = None) -> dict:
+        """The node at this path of labels, created (with its parents) the first time it is seen.
+
+        ``depth`` is its level when the tree skips one (an "Objectif" straight under an "Axe")."""
         if path in self.nodes_by_path:
             return self.nodes_by_path[path]
         parent = self.node(path[:-1]) if len(path) > 1 else None
         code, title = split_node_label(path[-1])
-        node = {"code": code, "title": title, "level": self.level_names[len(path) - 1], "children": [], "actions": []}
+        if code in self.codes:  # node codes are unique in a project: "1" under two axes keeps its code in the title
+            code, title = "", path[-1].strip()
+        if code:
+            self.codes.add(code)
+        level = self.level_names[(depth or len(path)) - 1]
+        self.depth = max(self.depth, depth or len(path))
+        node = {"code": code, "title": title, "level": level, "children": [], "actions": []}
         (parent["children"] if parent else self.roots).append(node)
         self.nodes_by_path[path] = node
         self.nodes_by_label.setdefault((len(path), normalise(path[-1])), []).append(path)
@@ -204,18 +214,27 @@ class _Builder:
         except ValueError:
             return
         path_of_label: dict[str, tuple] = {}
+        last_at_depth: dict[int, tuple] = {}  # the sheet is depth first: the parent is usually the last node above
         for row in sheet.rows[1:]:
             row = list(row) + [None] * len(header)
             depth = row[depth_at]
             if not isinstance(depth, int) or not 1 <= depth <= len(self.level_names):
                 continue
             label = f"{_cell_text(row[code_at])} {_cell_text(row[title_at])}".strip()
-            parent = path_of_label.get(_cell_text(row[parent_at]), ()) if depth > 1 else ()
+            parent = ()
+            if depth > 1:
+                parent_label = _cell_text(row[parent_at])
+                above = [last_at_depth[d] for d in range(depth - 1, 0, -1) if d in last_at_depth]
+                parent = next((p for p in above if p[-1] == parent_label), None)
+                if parent is None:
+                    parent = path_of_label.get(parent_label, above[0] if above else ())
+            for deeper in [d for d in last_at_depth if d >= depth]:
+                del last_at_depth[deeper]
             path = (*parent, label)
-            self.node(path)
-            path_of_label[label] = path
+            self.node(path, depth)
+            path_of_label[label] = last_at_depth[depth] = path
 
-    def placements(self, levels: list[list[str]]) -> list[tuple]:
+    def placements(self, levels: list[list[str]]) -> list[tuple[tuple, int]]:
         """The paths of the nodes an action belongs to, from one cell per level ("a ; b" when several)."""
         depth = max((i + 1 for i, items in enumerate(levels) if items), default=0)
         if depth == 0:
@@ -242,10 +261,9 @@ class _Builder:
                     if choice is None:
                         index = levels[depth - 1].index(leaf)
                         choice = candidates[min(index, len(candidates) - 1)]
-                if choice is None:
-                    break
-                path.append(choice)
-            paths.append((*path, leaf))
+                if choice is not None:  # an empty level is one the tree skips here
+                    path.append(choice)
+            paths.append(((*path, leaf), depth))
         return paths
 
     # Directory
@@ -361,8 +379,8 @@ class _Builder:
                 self.report.warnings.append(f"ligne {number} : budget « {_cell_text(budget)} » non reconnu.")
             else:
                 action["budget"] = [{"nature": "operating", "kind": "planned", "amount": str(amount), "unit": "eur"}]
-        for path in self.placements(levels):
-            node = self.node(path)
+        for path, depth in self.placements(levels):
+            node = self.node(path, depth)
             if ref not in node["actions"]:
                 node["actions"].append(ref)
         self.actions.append(action)
@@ -395,7 +413,7 @@ class _Builder:
                 )
         today = date.today().year
         years = self.years or [today]
-        used_levels = self.level_names[: max((len(path) for path in self.nodes_by_path), default=1)]
+        used_levels = self.level_names[: max(self.depth, 1)]
         document = {
             "schema": "maillage/project@1",
             "project": {

@@ -254,3 +254,19 @@ def test_file_over_the_size_limit_is_refused_before_parsing(tmp_path, settings):
 def test_dry_run_of_a_bad_file_is_refused_too(tmp_path):
     (tmp_path / "vide.xlsx").write_bytes(b"")
     _refused(tmp_path / "vide.xlsx", "est vide", dry_run=True)
+
+
+def test_tree_with_repeated_codes_and_a_skipped_level(tmp_path):
+    headers = ["Intitulé", "Statut", "Niveau 1 : Axe", "Niveau 2 : Objectif", "Niveau 3 : Action-type"]
+    rows = [
+        ["Une", "fait", "Santé", "1 Prévenir", "1.1 Dépister"],
+        ["Deux", "fait", "Emploi", "1 Prévenir", ""],
+        ["Trois", "fait", "Emploi", "", "2.9 Former"],
+    ]
+    document, _ = _dry_run(_xlsx(tmp_path / "arbre.xlsx", headers, rows))
+    assert check(document) == []
+    health, work = document["nodes"]
+    assert health["children"][0]["code"] == "1"
+    assert work["children"][0]["code"] == "" and work["children"][0]["title"] == "1 Prévenir"
+    former = work["children"][1]
+    assert (former["code"], former["level"], former["actions"]) == ("2.9", "Action-type", ["003"])

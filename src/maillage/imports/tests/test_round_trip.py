@@ -46,7 +46,7 @@ def _actions(project):
     return result
 
 
-@pytest.mark.parametrize("slug", ["clermont-sud", "genas-pset-2"])
+@pytest.mark.parametrize("slug", ["clermont-sud", "genas-pset-2", "pays-du-gier-ctg-p3", "gea-orientations-cst"])
 def test_exported_xlsx_reimports_as_the_same_project(demo_db, tmp_path, slug):
     original = Project.objects.get(slug=slug)
     path = tmp_path / f"{slug}.xlsx"
