@@ -66,3 +66,13 @@ def test_exported_xlsx_merged_into_its_own_project_changes_nothing(demo_db, tmp_
     call_command("import", str(path), into="clermont-sud")
     assert _tree(project) == before_tree
     assert _actions(project) == before_actions
+
+
+def test_exported_csv_reimports_the_same_actions(demo_db, tmp_path):
+    from maillage.documents.tabular import write_csv
+
+    original = Project.objects.get(slug="pays-du-gier-ctg-p3")
+    path = tmp_path / "gier.csv"
+    path.write_bytes(write_csv(original, What("project")))
+    call_command("import", str(path), slug="gier-csv", title="Copie CSV")
+    assert _actions(Project.objects.get(slug="gier-csv")) == _actions(original)
