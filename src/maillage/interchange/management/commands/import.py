@@ -1,24 +1,49 @@
+import json
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.text import slugify
 
+from maillage.actions.vocabulary import project_labels
+from maillage.imports.merging import merge_draft
+from maillage.imports.reading import UnreadableFile
+from maillage.imports.spreadsheet import is_spreadsheet, read_spreadsheet
 from maillage.interchange.importing import import_document, validate_for_import
 from maillage.interchange.validation import InvalidDocument, parse
+from maillage.projects.models import Project
 
 
 class Command(BaseCommand):
     help = (
-        "Importe un document d'échange maillage/project@1 (JSON) en une seule transaction. "
-        "Un document invalide est refusé avec la liste de ses problèmes ; rien n'est écrit."
+        "Importe un document d'échange maillage/project@1 (JSON) en une seule transaction, ou un tableur "
+        "(.xlsx, .ods, .csv : une ligne par action) lu comme un brouillon. Un fichier invalide est refusé "
+        "avec la liste de ses problèmes ; rien n'est écrit."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="fichier JSON à importer (« - » pour l'entrée standard)")
+        parser.add_argument(
+            "file", help="fichier JSON, XLSX, ODS ou CSV à importer (« - » : JSON sur l'entrée standard)"
+        )
         parser.add_argument("--replace", action="store_true", help="remplace le projet de même identifiant")
         parser.add_argument("--check", action="store_true", help="vérifie le document sans rien écrire")
+        parser.add_argument("--slug", help="tableur : identifiant du projet créé (par défaut : le nom du fichier)")
+        parser.add_argument("--title", help="tableur : titre du projet créé (par défaut : le nom du fichier)")
+        parser.add_argument("--into", metavar="SLUG", help="tableur : fusionne dans ce projet existant")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="tableur : écrit le brouillon (JSON) sur la sortie standard et le rapport sur la sortie d'erreur, "
+            "sans rien enregistrer",
+        )
 
-    def handle(self, *args, file, replace, check, **options):
+    def handle(self, *args, file, replace, check, slug, title, into, dry_run, **options):
+        if file != "-" and is_spreadsheet(file):
+            return self.import_spreadsheet(
+                Path(file), slug=slug, title=title, into=into, dry_run=dry_run, replace=replace
+            )
+        if into or dry_run or slug or title:
+            raise CommandError("--into, --dry-run, --slug et --title s'appliquent aux tableurs (.xlsx, .ods, .csv).")
         try:
             document = parse(read(file))
             if check:
@@ -32,6 +57,46 @@ class Command(BaseCommand):
             raise CommandError(error.report()) from error
         self.stdout.write(
             f"Projet « {project.slug} » importé : {project.nodes.count()} nœuds, {project.actions.count()} actions."
+        )
+
+    def import_spreadsheet(self, path: Path, *, slug, title, into, dry_run, replace):
+        if not path.exists():
+            raise CommandError(f"Fichier « {path} » introuvable.")
+        if path.is_dir():
+            raise CommandError(f"« {path} » est un dossier, pas un fichier.")
+        target = None
+        if into:
+            target = Project.objects.filter(slug=into).first()
+            if target is None:
+                raise CommandError(f"Projet « {into} » introuvable : rien n'a été importé.")
+        slug = target.slug if target else (slug or slugify(path.stem)[:50] or "projet-importe")
+        title = target.title if target else (title or path.stem)
+        try:
+            document, report = read_spreadsheet(
+                path, slug=slug, title=title, labels=project_labels(target) if target else None
+            )
+        except UnreadableFile as error:
+            raise CommandError(f"{error} Rien n'a été importé.") from error
+        if dry_run:
+            self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
+            self.stderr.write(report.text())
+            return
+        if target is not None:
+            result = merge_draft(target, document)
+            self.stderr.write(report.text())
+            self.stdout.write(
+                f"Projet « {target.slug} » : {len(result.updated)} actions mises à jour, "
+                f"{len(result.created)} créées, {result.nodes_created} nœuds ajoutés."
+            )
+            return
+        try:
+            project = import_document(document, replace=replace)
+        except InvalidDocument as error:
+            raise CommandError(error.report()) from error
+        self.stderr.write(report.text())
+        self.stdout.write(
+            f"Projet « {project.slug} » créé depuis {path.name} : {project.nodes.count()} nœuds, "
+            f"{project.actions.count()} actions."
         )
 
 

@@ -1,0 +1,14 @@
+"""The spreadsheet import in one call: file → (draft document, report); bad files raise UnreadableFile."""
+
+from pathlib import Path
+
+from .drafting import Report, build_draft
+from .reading import SPREADSHEET_EXTENSIONS, read_sheets
+
+
+def is_spreadsheet(path) -> bool:
+    return Path(str(path)).suffix.lower() in SPREADSHEET_EXTENSIONS
+
+
+def read_spreadsheet(path, *, slug: str, title: str, labels: dict | None = None) -> tuple[dict, Report]:
+    return build_draft(read_sheets(Path(path)), slug=slug, title=title, labels=labels)
