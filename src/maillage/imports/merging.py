@@ -70,15 +70,21 @@ class _Merger:
             self.place(entry, None, 0, actions)
         return self.result
 
+    def free_key(self, model, key: str) -> str:
+        """``key``, or ``key-2``, ``key-3``… when the project's directory already uses it."""
+        taken = set(model.objects.filter(project=self.project).values_list("key", flat=True))
+        free, number = key, 2
+        while free in taken:
+            free, number = f"{key}-{number}", number + 1
+        return free
+
     def organisation(self, key):
         entry = self.draft_partners[key]
         found = self.organisations.get(normalise(entry["name"]))
         if found is None:
-            taken = set(Organisation.objects.filter(project=self.project).values_list("key", flat=True))
-            new_key, number = key, 2
-            while new_key in taken:
-                new_key, number = f"{key}-{number}", number + 1
-            found = Organisation.objects.create(project=self.project, key=new_key, name=entry["name"], position=999)
+            found = Organisation.objects.create(
+                project=self.project, key=self.free_key(Organisation, key), name=entry["name"], position=999
+            )
             self.organisations[normalise(entry["name"])] = found
         return found
 
@@ -86,12 +92,12 @@ class _Merger:
         entry = self.draft_people[key]
         found = self.people.get(normalise(entry["name"]))
         if found is None:
-            taken = set(Person.objects.filter(project=self.project).values_list("key", flat=True))
-            new_key, number = key, 2
-            while new_key in taken:
-                new_key, number = f"{key}-{number}", number + 1
             found = Person.objects.create(
-                project=self.project, key=new_key, name=entry["name"], elected=entry.get("elected", False), position=999
+                project=self.project,
+                key=self.free_key(Person, key),
+                name=entry["name"],
+                elected=entry.get("elected", False),
+                position=999,
             )
             self.people[normalise(entry["name"])] = found
         return found
