@@ -13,7 +13,6 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, time
-from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.utils import translation
@@ -25,6 +24,7 @@ from maillage.actions.models import SECTIONS, Action, ActionNode, ActionPartner,
 from maillage.actions.vocabulary import project_labels
 from maillage.evaluation.models import Indicator, IndicatorValue
 from maillage.governance.models import Meeting
+from maillage.interchange.exporting import plain_number as number
 from maillage.partners.models import Organisation, Person
 from maillage.projects.models import Node
 
@@ -59,13 +59,6 @@ class Table:
 
 def joined(values) -> str:
     return LIST_SEPARATOR.join(str(value) for value in values if value)
-
-
-def number(value: Decimal | None):
-    """A Decimal as the int or float a spreadsheet types as a number."""
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def node_label(node) -> str:

@@ -155,11 +155,15 @@ def build_draft(sheets: list[Sheet], *, slug: str, title: str, labels: dict | No
         report.warnings.append(
             "colonne « Territoire » lue mais non importée : rattachez les territoires dans l'application."
         )
-    document = builder.document(slug, title)
+    return builder.document(slug, title), report
+
+
+def ensure_valid(document: dict) -> None:
+    """A draft the reader built must be a valid document; if not, it is a bug of the reader, said plainly.
+    The importer checks the drafts it creates projects from: call this only where nothing else checks."""
     problems = check(document)
-    if problems:  # a bug of the reader, not of the file: say it plainly
+    if problems:
         raise UnreadableFile("Le brouillon lu n'est pas valide : " + "; ".join(str(p) for p in problems[:5]))
-    return document, report
 
 
 class _Builder:

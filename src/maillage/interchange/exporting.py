@@ -28,7 +28,8 @@ def _compact(pairs, required=()):
     return {key: value for key, value in pairs if key in required or not _empty(value)}
 
 
-def _number(value: Decimal | None):
+def plain_number(value: Decimal | None):
+    """A Decimal as the int or float JSON and spreadsheets type as a number (12.50 → 12.5, 72.0000 → 72)."""
     if value is None:
         return None
     value = value.normalize()
@@ -271,7 +272,7 @@ class _Exporter:
                             ("nature", line.nature),
                             ("kind", line.kind),
                             ("year", line.year),
-                            ("amount", _number(line.amount)),
+                            ("amount", plain_number(line.amount)),
                             ("unit", line.unit),
                             ("funder", line.funder.key if line.funder else None),
                         ],
@@ -294,9 +295,9 @@ class _Exporter:
                 ("kind", indicator.kind),
                 ("title", indicator.title),
                 ("unit", indicator.unit),
-                ("baseline", _number(indicator.baseline)),
+                ("baseline", plain_number(indicator.baseline)),
                 ("baseline_year", indicator.baseline_year),
-                ("targets", [{"year": t.year, "value": _number(t.value)} for t in indicator.targets.all()]),
+                ("targets", [{"year": t.year, "value": plain_number(t.value)} for t in indicator.targets.all()]),
                 (
                     "values",
                     [
@@ -304,7 +305,7 @@ class _Exporter:
                             [
                                 ("period", v.period),
                                 ("date", _date(v.date)),
-                                ("value", _number(v.value)),
+                                ("value", plain_number(v.value)),
                                 ("assessment", v.assessment),
                                 ("comment", v.comment),
                                 ("source", v.source),

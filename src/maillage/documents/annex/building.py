@@ -261,7 +261,7 @@ def fiche_section(action, data, level: int = 1, page_break: bool = False) -> Sec
     # A sheet with boxes starts a new page, as in the seed; a title-and-status sheet (Genas) does not
     # deserve a page of its own.
     page_break = page_break and any(table is not None for table in tables)
-    return Section(f"{action.code or action.ref} — {action.title}", level, blocks, page_break=page_break)
+    return Section(action_label(action), level, blocks, page_break=page_break)
 
 
 def _number(value, unit="") -> str:

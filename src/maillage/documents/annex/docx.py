@@ -206,8 +206,6 @@ class Renderer:
             for index, (one, value) in enumerate(zip(row.cells, values, strict=True)):
                 one.width = widths[index]
                 self.blocks(one, value.blocks, in_cell=True)
-                if value.blocks == [] and one.paragraphs:
-                    pass
                 if len(value.blocks) == 1 and isinstance(value.blocks[0], Paragraph) and value.blocks[0].text == "●":
                     one.paragraphs[0].alignment = 1
         if not block.fiche:

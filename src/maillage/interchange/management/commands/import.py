@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.text import slugify
 
 from maillage.actions.vocabulary import project_labels
+from maillage.imports.drafting import ensure_valid
 from maillage.imports.merging import merge_draft
 from maillage.imports.reading import UnreadableFile
 from maillage.imports.spreadsheet import is_spreadsheet, read_spreadsheet
@@ -75,6 +76,8 @@ class Command(BaseCommand):
             document, report = read_spreadsheet(
                 path, slug=slug, title=title, labels=project_labels(target) if target else None
             )
+            if dry_run or target is not None:
+                ensure_valid(document)  # creating a project checks the draft in import_document
         except UnreadableFile as error:
             raise CommandError(f"{error} Rien n'a été importé.") from error
         if dry_run:
