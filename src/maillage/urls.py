@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 
 admin.site.site_header = _("Maillage — administration")
 admin.site.site_title = _("Maillage")
@@ -9,8 +8,11 @@ admin.site.index_title = _("Les projets sociaux de territoire et tout ce qu'ils 
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("maillage.accounts.urls")),
+    path("", include("maillage.home.urls")),
+    path("", include("maillage.publication.urls")),
+    path("", include("maillage.projects.urls")),
+    path("", include("maillage.actions.urls")),
     path("", include("maillage.documents.urls")),
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]
-
-urlpatterns += [path("i18n/", include("django.conf.urls.i18n"))]

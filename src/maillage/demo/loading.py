@@ -9,6 +9,7 @@ from django.db import transaction
 
 from maillage.accounts.models import Membership, User
 from maillage.interchange.importing import import_document
+from maillage.partners.models import Person
 from maillage.projects.models import Project
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -67,6 +68,48 @@ def ensure_demo_accounts() -> list[DemoAccount]:
         user.groups.add(readers)
         Membership.objects.update_or_create(user=user, project=project, defaults={"role": Membership.Role.COORDINATOR})
         accounts.append(DemoAccount(user.username, DEMO_PASSWORD, f"coordination de « {project.title} »"))
+    accounts += _other_roles()
+    return accounts
+
+
+# The seeds name organisations, not people, as action leads: the demo lead is a person of our own,
+# put in charge of the first actions of Clermont Sud so that the contributor's journey can be tried.
+DEMO_LEAD_ACTIONS = 3
+
+
+def _other_roles() -> list[DemoAccount]:
+    """One account per remaining role: an action lead, a reader, and a network admin (the Lyon PMS)."""
+    accounts = []
+    sud = Project.objects.get(slug="clermont-sud")
+    lead, _ = User.objects.get_or_create(username="pilote-clermont-sud", defaults={"first_name": "Camille"})
+    lead.set_password(DEMO_PASSWORD)
+    lead.save()
+    Membership.objects.update_or_create(user=lead, project=sud, defaults={"role": Membership.Role.CONTRIBUTOR})
+    person, _ = Person.objects.update_or_create(
+        project=sud,
+        key="pilote-demonstration",
+        defaults={"name": "Camille (pilote de démonstration)", "function": "Référente famille", "user": lead},
+    )
+    for action in sud.actions.filter(parent__isnull=True).order_by("position")[:DEMO_LEAD_ACTIONS]:
+        action.leads.add(person)
+    accounts.append(
+        DemoAccount(lead.username, DEMO_PASSWORD, f"pilote de {DEMO_LEAD_ACTIONS} actions de « {sud.title} »")
+    )
+
+    reader, _ = User.objects.get_or_create(username="lecteur-clermont-sud")
+    reader.set_password(DEMO_PASSWORD)
+    reader.save()
+    Membership.objects.update_or_create(user=reader, project=sud, defaults={"role": Membership.Role.READER})
+    accounts.append(DemoAccount(reader.username, DEMO_PASSWORD, f"lecture et commentaires de « {sud.title} »"))
+
+    network, _ = User.objects.get_or_create(username="reseau-lyon")
+    network.set_password(DEMO_PASSWORD)
+    network.save()
+    pms = Project.objects.get(slug="lyon-pms")
+    Membership.objects.update_or_create(user=network, project=pms, defaults={"role": Membership.Role.NETWORK_ADMIN})
+    accounts.append(
+        DemoAccount(network.username, DEMO_PASSWORD, f"administration du réseau « {pms.title} » et de ses PST")
+    )
     return accounts
 
 

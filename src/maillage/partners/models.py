@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -79,6 +80,17 @@ class Person(models.Model):
     elected = models.BooleanField(_("élu·e"), default=False)
     email = models.EmailField(_("courriel"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("compte"),
+        help_text=_(
+            "Le compte avec lequel cette personne se connecte : elle peut alors modifier les actions qu'elle pilote."
+        ),
+    )
     position = models.PositiveIntegerField(_("ordre"), default=0)
 
     class Meta:

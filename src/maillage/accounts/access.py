@@ -1,0 +1,133 @@
+"""Who may do what in a project: the one place where roles become permissions.
+
+Every view asks :func:`access_for` (or goes through :func:`maillage.accounts.decorators.project_view`),
+so that a permission is checked on the server for every object, whether the request comes from a
+page, an htmx fragment or a download.
+
+Roles (PRODUCT): a *coordinator* does everything in the project; a *contributor* edits the actions
+they lead (through the directory person linked to their account), their indicators and follow-up
+notes, and reads the rest; a *reader* reads everything and comments; a *network admin* on a project
+is a coordinator of it and of every project declined from it (a PMS and its PSTs). A *published*
+project is readable by anyone, without personal data. Superusers are coordinators everywhere.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from maillage.accounts.models import Membership
+from maillage.projects.models import Project
+
+Role = Membership.Role
+
+
+@dataclass
+class Access:
+    """What one user may do in one project. ``role`` is None for a visitor of a published project."""
+
+    project: Project
+    user: object
+    role: str | None
+    led_action_ids: set[int] = field(default_factory=set)
+
+    @property
+    def can_read(self) -> bool:
+        return self.role is not None or self.project.published
+
+    @property
+    def is_member(self) -> bool:
+        """A member sees the private side: people's contact details, notes, history."""
+        return self.role is not None
+
+    @property
+    def is_public(self) -> bool:
+        """A visitor of a published project: only the public pages, no personal data."""
+        return self.role is None and self.project.published
+
+    @property
+    def can_manage(self) -> bool:
+        """Change the project itself: tree, settings, directory, governance, publication."""
+        return self.role in (Role.COORDINATOR, Role.NETWORK_ADMIN)
+
+    @property
+    def can_comment(self) -> bool:
+        return self.role is not None
+
+    @property
+    def can_contribute(self) -> bool:
+        """Edit at least some actions (the ones led, for a contributor)."""
+        return self.can_manage or self.role == Role.CONTRIBUTOR
+
+    def can_edit_action(self, action) -> bool:
+        if action.project_id != self.project.pk:
+            return False
+        if self.can_manage:
+            return True
+        return self.role == Role.CONTRIBUTOR and action.pk in self.led_action_ids
+
+    def can_add_action(self) -> bool:
+        return self.can_manage
+
+
+STRONGEST_FIRST = [Role.NETWORK_ADMIN, Role.COORDINATOR, Role.CONTRIBUTOR, Role.READER]
+
+
+def _ancestor_ids(project: Project) -> list[int]:
+    """The project and the projects it is declined from, nearest first (loops are refused on save)."""
+    ids, seen = [], set()
+    current = project
+    while current is not None and current.pk not in seen:
+        ids.append(current.pk)
+        seen.add(current.pk)
+        current = current.parent if current.parent_id else None
+    return ids
+
+
+def role_in(user, project: Project) -> str | None:
+    """The strongest role the user holds on this project, directly or as network admin of an ancestor."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return Role.COORDINATOR
+    ancestors = _ancestor_ids(project)
+    roles = {
+        (m.project_id, m.role) for m in Membership.objects.filter(user=user, project_id__in=ancestors).only("role")
+    }
+    if any(role == Role.NETWORK_ADMIN for _pk, role in roles):
+        return Role.NETWORK_ADMIN
+    own = {role for pk, role in roles if pk == project.pk}
+    return next((role for role in STRONGEST_FIRST if role in own), None)
+
+
+def access_for(user, project: Project) -> Access:
+    role = role_in(user, project)
+    led = set()
+    if role == Role.CONTRIBUTOR:
+        led = set(
+            project.actions.filter(Q(leads__user=user) | Q(parent__leads__user=user)).values_list("pk", flat=True)
+        )
+    return Access(project=project, user=user, role=role, led_action_ids=led)
+
+
+def readable_projects(user):
+    """Projects the user may open: published ones, their own, and those of the networks they administer."""
+    projects = Project.objects.all()
+    if user.is_authenticated and user.is_superuser:
+        return projects
+    visible = Q(published=True)
+    if user.is_authenticated:
+        member_of = Membership.objects.filter(user=user).values("project_id")
+        networks = Membership.objects.filter(user=user, role=Role.NETWORK_ADMIN).values("project_id")
+        visible |= Q(pk__in=member_of) | Q(parent_id__in=networks) | Q(parent__parent_id__in=networks)
+    return projects.filter(visible)
+
+
+def member_projects(user):
+    """The projects where the user has a role (their working list on the home page)."""
+    if not user.is_authenticated:
+        return Project.objects.none()
+    if user.is_superuser:
+        return Project.objects.all()
+    member_of = Membership.objects.filter(user=user).values("project_id")
+    networks = Membership.objects.filter(user=user, role=Role.NETWORK_ADMIN).values("project_id")
+    return Project.objects.filter(Q(pk__in=member_of) | Q(parent_id__in=networks) | Q(parent__parent_id__in=networks))

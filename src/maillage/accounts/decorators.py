@@ -1,0 +1,58 @@
+"""The gate in front of every project view: find the project, check the role, refuse without leaking."""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+
+from maillage.projects.models import Project
+
+from .access import access_for
+
+READ = "read"
+COMMENT = "comment"
+CONTRIBUTE = "contribute"
+MANAGE = "manage"
+MEMBER = "member"
+
+
+def _allowed(access, need: str) -> bool:
+    return {
+        READ: access.can_read,
+        MEMBER: access.is_member,
+        COMMENT: access.can_comment,
+        CONTRIBUTE: access.can_contribute,
+        MANAGE: access.can_manage,
+    }[need]
+
+
+def project_view(need: str = MEMBER, public: str | None = "public-plan"):
+    """Decorate a view taking ``slug``: it receives ``project`` instead, with ``request.access`` set.
+
+    An unknown slug is a 404. Project pages are for members: a visitor of a *published* project is
+    sent to the public page named ``public`` (called with the view's arguments), which shows no
+    personal data. A project the visitor may not see sends an anonymous visitor to the login page and
+    gives a signed-in user the generic French 403, which names no project, so that the answer never
+    reveals a private project's title.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, slug, *args, **kwargs):
+            project = get_object_or_404(Project.objects.select_related("parent__parent", "territory"), slug=slug)
+            access = access_for(request.user, project)
+            if not _allowed(access, need):
+                if access.is_public and public and request.method in ("GET", "HEAD") and not request.htmx:
+                    return redirect(public, slug, *args, *kwargs.values())
+                if not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                raise PermissionDenied
+            request.project = project
+            request.access = access
+            return view(request, project, *args, **kwargs)
+
+        wrapper.project_need = need
+        return wrapper
+
+    return decorator

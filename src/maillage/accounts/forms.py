@@ -1,0 +1,29 @@
+"""Sign-in and password forms, in the State design system's look."""
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.utils.translation import gettext_lazy as _
+from dsfr.forms import DsfrBaseForm
+
+
+class DsfrModelForm(DsfrBaseForm, forms.ModelForm):
+    """A model form drawn with DSFR fields (label, hint, error under the field)."""
+
+
+class LoginForm(DsfrBaseForm, auth_forms.AuthenticationForm):
+    username = auth_forms.UsernameField(
+        label=_("Identifiant ou adresse électronique"),
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    error_messages = {
+        "invalid_login": _("Identifiant ou mot de passe incorrect. Les majuscules comptent dans le mot de passe."),
+        "inactive": _("Ce compte est désactivé."),
+    }
+
+
+class PasswordResetForm(DsfrBaseForm, auth_forms.PasswordResetForm):
+    pass
+
+
+class SetPasswordForm(DsfrBaseForm, auth_forms.SetPasswordForm):
+    pass

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HomeConfig(AppConfig):
+    """The shell of the web application: layout, home page, error pages."""
+
+    name = "maillage.home"
+    verbose_name = _("Accueil")

@@ -1,0 +1,43 @@
+"""What every page's layout needs: the site's name and, inside a project, the project's menu."""
+
+from django.utils.translation import gettext as _
+
+SITE = {
+    "site_title": "Maillage",
+    "site_tagline": "Le projet social du territoire, vivant et partagé",
+    "header_brand_html": "République<br>française",
+    "footer_brand_html": "République<br>française",
+}
+
+
+def layout(request):
+    project = getattr(request, "project", None)
+    access = getattr(request, "access", None)
+    return {"SITE_CONFIG": SITE, "project_menu": project_menu(request, project, access) if project else []}
+
+
+def project_menu(request, project, access):
+    """The project's sections, in the order a coordinator works through them; public visitors get the plan."""
+    from django.urls import NoReverseMatch, reverse
+
+    def url(name):
+        try:
+            return reverse(name, args=[project.slug])
+        except NoReverseMatch:  # a section this installation does not serve
+            return None
+
+    if access is not None and access.is_public:
+        entries = [(_("Le plan"), url("public-plan"))]
+    else:
+        entries = [
+            (_("Tableau de bord"), url("project-dashboard")),
+            (_("Arborescence"), url("project-tree")),
+            (_("Actions"), url("action-list")),
+            (_("Partenaires"), url("partner-directory")),
+            (_("Gouvernance"), url("governance")),
+            (_("Diagnostic"), url("diagnostic")),
+        ]
+    entries = [(label, link) for label, link in entries if link]
+    path = request.path
+    best = max((url for _label, url in entries if path.startswith(url)), key=len, default=None)
+    return [{"label": label, "url": url, "current": url == best} for label, url in entries]

@@ -1,0 +1,78 @@
+"""Public pages of a published project. They show the plan and its progress, never a person's
+contact details, a follow-up note or the history: only what the project decided to make public."""
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from maillage.accounts.access import access_for
+from maillage.actions.models import Action, ActionPartner
+from maillage.actions.progress import STATUS_ORDER, status_counts
+from maillage.actions.sheet import filled_rows
+from maillage.actions.vocabulary import project_labels
+from maillage.projects.models import Project
+from maillage.projects.tree import build_tree, unplaced_actions, walk
+
+
+def _published(request, slug):
+    """The published project, or 404 (the same answer as for a project that does not exist)."""
+    project = get_object_or_404(Project.objects.filter(published=True).select_related("territory", "owner"), slug=slug)
+    request.project, request.access = project, access_for(request.user, project)
+    return project
+
+
+def published_projects(request):
+    projects = Project.objects.filter(published=True).select_related("territory", "owner").order_by("title")
+    return render(request, "publication/projects.html", {"projects": projects})
+
+
+def plan(request, slug):
+    project = _published(request, slug)
+    actions = Action.objects.filter(project=project, parent__isnull=True).only(
+        "pk", "ref", "code", "title", "status", "project_id", "position"
+    )
+    roots = build_tree(project, actions)
+    counts = status_counts(project.actions.filter(parent__isnull=True))
+    total = sum(counts.values())
+    labels = project_labels(project)
+    context = {
+        "project": project,
+        "branches": list(walk(roots)),
+        "unplaced": unplaced_actions(project, actions),
+        "labels": labels,
+        "counts": [(code, labels["status"][code], counts[code]) for code in STATUS_ORDER if counts[code]],
+        "total": total,
+        "done_share": round(100 * counts["done"] / total) if total else 0,
+        "breadcrumb_data": {"links": [{"url": "/plans/", "title": "Plans publiés"}], "current": project.title},
+    }
+    return render(request, "publication/plan.html", context)
+
+
+def action(request, slug, ref):
+    project = _published(request, slug)
+    queryset = Action.objects.filter(project=project).prefetch_related(
+        "nodes__level",
+        "periods",
+        "themes",
+        "children",
+        Prefetch("partner_roles", queryset=ActionPartner.objects.select_related("organisation")),
+        "indicators__values",
+    )
+    found = queryset.select_related("lead_organisation", "parent", "territory").filter(ref=ref).first()
+    if found is None:
+        raise Http404
+    labels = project_labels(project)
+    context = {
+        "project": project,
+        "action": found,
+        "labels": labels,
+        "rows": filled_rows(found),
+        "breadcrumb_data": {
+            "links": [
+                {"url": "/plans/", "title": "Plans publiés"},
+                {"url": f"/plans/{project.slug}/", "title": project.title},
+            ],
+            "current": f"{found.ref} — {found.title}"[:80],
+        },
+    }
+    return render(request, "publication/action.html", context)
