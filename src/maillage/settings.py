@@ -126,4 +126,3 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Maillage <ne-p
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # Mark optional fields rather than required ones, as the DSFR recommends.
 DSFR_MARK_OPTIONAL_FIELDS = True
-FORMS_URLFIELD_ASSUME_HTTPS = True
