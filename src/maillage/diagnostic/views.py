@@ -46,7 +46,7 @@ def diagnostic(request, project):
         "unanswered": sum(1 for answer in answers if answer.unanswered),
         "labels": project_labels(project),
         "can_manage": request.access.can_manage,
-        "is_staff": request.user.is_staff,
+        "is_superuser": request.user.is_superuser,
         "breadcrumb_data": _crumbs(project),
     }
     return render(request, "diagnostic/diagnostic.html", context)
