@@ -15,4 +15,7 @@ urlpatterns = [
     path("", include("maillage.projects.urls")),
     path("", include("maillage.actions.urls")),
     path("", include("maillage.documents.urls")),
+    path("", include("maillage.partners.urls")),
+    path("", include("maillage.governance.urls")),
+    path("", include("maillage.diagnostic.urls")),
 ]

@@ -1,0 +1,83 @@
+"""Diagnostic forms: findings, consultations and enjeux (with the tree nodes that answer them)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from maillage.accounts.forms import DsfrModelForm
+from maillage.projects.models import Node
+
+from .models import Consultation, Enjeu, Finding
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProjectModelForm(DsfrModelForm):
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+        self.instance.project = project
+
+
+class FindingForm(ProjectModelForm):
+    class Meta:
+        model = Finding
+        fields = ["theme", "title", "text", "source"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 10})}
+
+
+class NodeChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, node):
+        return f"{node.level.name} {node.code} — {node.title}" if node.code else f"{node.level.name} — {node.title}"
+
+
+class EnjeuForm(ProjectModelForm):
+    nodes = NodeChoiceField(
+        label=_("Nœuds de l'arborescence qui y répondent"),
+        queryset=Node.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Les actions placées sous ces nœuds répondent à l'enjeu."),
+    )
+
+    class Meta:
+        model = Enjeu
+        fields = ["code", "title", "theme", "description", "validated_on", "nodes"]
+        widgets = {"validated_on": DATE, "description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, project=project, **kwargs)
+        self.fields["nodes"].queryset = (
+            Node.objects.filter(project=project).select_related("level").order_by("level__depth", "position", "pk")
+        )
+
+
+class ConsultationForm(ProjectModelForm):
+    class Meta:
+        model = Consultation
+        fields = [
+            "title",
+            "method",
+            "start_date",
+            "end_date",
+            "residents",
+            "young",
+            "partners",
+            "invited",
+            "meetings",
+            "responses",
+            "actions_evaluated",
+            "description",
+        ]
+        widgets = {"start_date": DATE, "end_date": DATE, "description": forms.Textarea(attrs={"rows": 6})}
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("La date de fin ne peut pas précéder la date de début."))
+        residents, young = cleaned.get("residents"), cleaned.get("young")
+        if residents is not None and young is not None and young > residents:
+            self.add_error(
+                "young", _("Les jeunes interrogés font partie des habitants : pas plus de %(n)s.") % {"n": residents}
+            )
+        return cleaned

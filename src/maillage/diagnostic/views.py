@@ -1,0 +1,115 @@
+"""The shared diagnostic: key figures against comparison territories, findings, consultations and the
+enjeux with what answers them. Members read it; coordinators edit findings, consultations, enjeux."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Max
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from maillage.accounts.decorators import MANAGE, project_view
+from maillage.actions.vocabulary import project_labels
+
+from .forms import ConsultationForm, EnjeuForm, FindingForm
+from .models import Consultation, Enjeu, Finding
+from .reading import enjeu_answers, key_figure_grids
+
+# What each editable part of the diagnostic is: its model, form, words and the page anchor to return to.
+PARTS = {
+    "constat": (Finding, FindingForm, gettext_lazy("un constat"), "constats"),
+    "consultation": (Consultation, ConsultationForm, gettext_lazy("une consultation"), "consultations"),
+    "enjeu": (Enjeu, EnjeuForm, gettext_lazy("un enjeu"), "enjeux"),
+}
+
+
+def _crumbs(project, current=None):
+    home = {"url": reverse("project-dashboard", args=[project.slug]), "title": project.title}
+    if current is None:
+        return {"links": [home], "current": _("Diagnostic")}
+    return {
+        "links": [home, {"url": reverse("diagnostic", args=[project.slug]), "title": _("Diagnostic")}],
+        "current": current,
+    }
+
+
+@project_view()
+def diagnostic(request, project):
+    answers = enjeu_answers(project)
+    context = {
+        "project": project,
+        "grids": key_figure_grids(project),
+        "findings": Finding.objects.filter(project=project),
+        "consultations": Consultation.objects.filter(project=project),
+        "answers": answers,
+        "unanswered": sum(1 for answer in answers if answer.unanswered),
+        "labels": project_labels(project),
+        "can_manage": request.access.can_manage,
+        "is_superuser": request.user.is_superuser,
+        "breadcrumb_data": _crumbs(project),
+    }
+    return render(request, "diagnostic/diagnostic.html", context)
+
+
+def _back(project, anchor):
+    return redirect(reverse("diagnostic", args=[project.slug]) + f"#{anchor}")
+
+
+@project_view(need=MANAGE, public=None)
+def part_create(request, project, part):
+    model, _form, _words, _anchor = PARTS[part]
+    return _part_form(request, project, part, model())
+
+
+@project_view(need=MANAGE, public=None)
+def part_edit(request, project, part, pk):
+    model = PARTS[part][0]
+    return _part_form(request, project, part, get_object_or_404(model, project=project, pk=pk))
+
+
+def _part_form(request, project, part, instance):
+    model, form_class, words, anchor = PARTS[part]
+    creating = instance.pk is None
+    form = form_class(request.POST or None, instance=instance, project=project)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            if creating:
+                last = model.objects.filter(project=project).aggregate(m=Max("position"))["m"]
+                form.instance.position = (last or 0) + 1
+            form.save()
+        messages.success(request, _("C'est enregistré."))
+        return _back(project, anchor)
+    title = (_("Ajouter %(what)s") if creating else _("Modifier %(what)s")) % {"what": words}
+    context = {
+        "project": project,
+        "form": form,
+        "form_id": f"{part}-form",
+        "title": title,
+        "cancel_url": reverse("diagnostic", args=[project.slug]) + f"#{anchor}",
+        "breadcrumb_data": _crumbs(project, title),
+    }
+    return render(request, "diagnostic/form.html", context)
+
+
+@project_view(need=MANAGE, public=None)
+def part_delete(request, project, part, pk):
+    model, _form, words, anchor = PARTS[part]
+    instance = get_object_or_404(model, project=project, pk=pk)
+    if request.method == "POST":
+        with transaction.atomic():
+            instance.delete()
+        messages.success(request, _("C'est supprimé."))
+        return _back(project, anchor)
+    lines = []
+    if part == "enjeu" and instance.nodes.exists():
+        lines.append(_("Les nœuds de l'arborescence et leurs actions restent ; seul leur lien à cet enjeu disparaît."))
+    context = {
+        "project": project,
+        "what": str(instance)[:120],
+        "lines": lines,
+        "form_id": f"{part}-delete-form",
+        "cancel_url": reverse("diagnostic", args=[project.slug]) + f"#{anchor}",
+        "breadcrumb_data": _crumbs(project, _("Supprimer %(what)s") % {"what": words}),
+    }
+    return render(request, "governance/confirm_delete.html", context)

@@ -1,0 +1,227 @@
+"""The project's directory: organisations with the actions they take part in, and the people it names.
+
+Every page is for the project's members (people's contact details are on them); a visitor of a
+published project is sent to the public plan. Coordinators add, change and delete entries."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from maillage.accounts.decorators import MANAGE, project_view
+from maillage.actions.models import Action, ActionPartner
+from maillage.actions.vocabulary import project_labels
+
+from .directory import free_key, in_order, organisation_impact, participations, person_impact, sorted_ids
+from .forms import DirectoryFilterForm, OrganisationForm, PeopleFilterForm, PersonForm
+from .models import Organisation, Person
+
+PAGE_SIZE = 50
+
+
+def _crumbs(project, current, *links):
+    home = {"url": reverse("project-dashboard", args=[project.slug]), "title": project.title}
+    return {"links": [home, *links], "current": current}
+
+
+def _directory_link(project):
+    return {"url": reverse("partner-directory", args=[project.slug]), "title": _("Partenaires")}
+
+
+ACTION_FIELDS = ["id", "ref", "code", "title", "status", "position", "project_id"]
+
+
+def _with_participations(queryset):
+    """Organisations with their domains and the actions they take part in: three queries for a page."""
+    roles = ActionPartner.objects.select_related("action").only(
+        "pk", "role", "organisation_id", "action_id", *(f"action__{name}" for name in ACTION_FIELDS)
+    )
+    return queryset.prefetch_related(
+        "domains",
+        Prefetch("action_roles", queryset=roles),
+        Prefetch("led_actions", queryset=Action.objects.only(*ACTION_FIELDS, "lead_organisation_id")),
+    )
+
+
+@project_view()
+def directory(request, project):
+    form = DirectoryFilterForm(request.GET or None, project=project)
+    organisations = Organisation.objects.filter(project=project)
+    query = ""
+    if form.is_valid():
+        query = form.cleaned_data["q"].strip()
+        if form.cleaned_data["domain"]:
+            organisations = organisations.filter(domains=form.cleaned_data["domain"])
+        if form.cleaned_data["kind"]:
+            organisations = organisations.filter(kind=form.cleaned_data["kind"])
+    ids = sorted_ids(organisations.values_list("pk", "name", "acronym", "city", "description"), query)
+    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = project_labels(project)["role"]
+    entries = in_order(_with_participations(Organisation.objects.all()), list(page.object_list))
+    context = {
+        "project": project,
+        "form": form,
+        "page_obj": page,
+        "rows": [(org, participations(org, labels)) for org in entries],
+        "total": len(ids),
+        "filtered": bool(request.GET.get("q") or request.GET.get("domain") or request.GET.get("kind")),
+        "can_manage": request.access.can_manage,
+        "breadcrumb_data": _crumbs(project, _("Partenaires")),
+    }
+    return render(request, "partners/directory.html", context)
+
+
+@project_view(public=None)
+def organisation_detail(request, project, pk):
+    queryset = _with_participations(Organisation.objects.filter(project=project)).prefetch_related(
+        Prefetch("people", queryset=Person.objects.order_by("position", "name")),
+        "memberships__body",
+    )
+    organisation = get_object_or_404(queryset, pk=pk)
+    context = {
+        "project": project,
+        "organisation": organisation,
+        "participations": participations(organisation, project_labels(project)["role"]),
+        "can_manage": request.access.can_manage,
+        "breadcrumb_data": _crumbs(project, organisation.name, _directory_link(project)),
+    }
+    return render(request, "partners/organisation.html", context)
+
+
+@project_view(need=MANAGE, public=None)
+def organisation_create(request, project):
+    return _organisation_form(request, project, Organisation())
+
+
+@project_view(need=MANAGE, public=None)
+def organisation_edit(request, project, pk):
+    return _organisation_form(request, project, get_object_or_404(Organisation, project=project, pk=pk))
+
+
+def _organisation_form(request, project, organisation):
+    creating = organisation.pk is None
+    form = OrganisationForm(request.POST or None, instance=organisation, project=project)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            if creating:
+                form.instance.key = free_key(Organisation, project, form.cleaned_data["name"])
+            saved = form.save()
+        messages.success(request, _("L'organisation « %(name)s » est enregistrée.") % {"name": saved.name})
+        return redirect("organisation-detail", project.slug, saved.pk)
+    title = _("Ajouter une organisation") if creating else _("Modifier « %(name)s »") % {"name": organisation.name}
+    context = {
+        "project": project,
+        "form": form,
+        "form_id": "organisation-form",
+        "title": title,
+        "cancel_url": reverse("partner-directory", args=[project.slug])
+        if creating
+        else reverse("organisation-detail", args=[project.slug, organisation.pk]),
+        "breadcrumb_data": _crumbs(project, title, _directory_link(project)),
+    }
+    return render(request, "partners/form.html", context)
+
+
+@project_view(need=MANAGE, public=None)
+def organisation_delete(request, project, pk):
+    organisation = get_object_or_404(Organisation, project=project, pk=pk)
+    if request.method == "POST":
+        name = organisation.name
+        with transaction.atomic():
+            organisation.delete()
+        messages.success(request, _("L'organisation « %(name)s » est supprimée de l'annuaire.") % {"name": name})
+        return redirect("partner-directory", project.slug)
+    impact = organisation_impact(organisation)
+    labels = project_labels(project)["role"]
+    for line in impact["roles"]:
+        line.label = labels.get(line.role, line.role)
+    context = {
+        "project": project,
+        "organisation": organisation,
+        "impact": impact,
+        "breadcrumb_data": _crumbs(
+            project, _("Supprimer « %(name)s »") % {"name": organisation.name}, _directory_link(project)
+        ),
+    }
+    return render(request, "partners/organisation_delete.html", context)
+
+
+@project_view(public=None)
+def people(request, project):
+    form = PeopleFilterForm(request.GET or None)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    rows = Person.objects.filter(project=project).values_list("pk", "name", "function", "organisation__name")
+    ids = sorted_ids(rows, query)
+    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    entries = in_order(Person.objects.select_related("organisation", "user"), list(page.object_list))
+    context = {
+        "project": project,
+        "form": form,
+        "page_obj": page,
+        "people": entries,
+        "total": len(ids),
+        "can_manage": request.access.can_manage,
+        "breadcrumb_data": _crumbs(project, _("Personnes"), _directory_link(project)),
+    }
+    return render(request, "partners/people.html", context)
+
+
+@project_view(need=MANAGE, public=None)
+def person_create(request, project):
+    person = Person()
+    organisation = request.GET.get("organisation")
+    if organisation and organisation.isdigit():
+        person.organisation = Organisation.objects.filter(project=project, pk=organisation).first()
+    return _person_form(request, project, person)
+
+
+@project_view(need=MANAGE, public=None)
+def person_edit(request, project, pk):
+    return _person_form(request, project, get_object_or_404(Person, project=project, pk=pk))
+
+
+def _person_form(request, project, person):
+    creating = person.pk is None
+    form = PersonForm(request.POST or None, instance=person, project=project)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            if creating:
+                form.instance.key = free_key(Person, project, form.cleaned_data["name"])
+            saved = form.save()
+        messages.success(request, _("« %(name)s » est enregistré·e dans l'annuaire.") % {"name": saved.name})
+        if saved.organisation_id:
+            return redirect("organisation-detail", project.slug, saved.organisation_id)
+        return redirect("people-directory", project.slug)
+    title = _("Ajouter une personne") if creating else _("Modifier « %(name)s »") % {"name": person.name}
+    context = {
+        "project": project,
+        "form": form,
+        "form_id": "person-form",
+        "title": title,
+        "cancel_url": reverse("people-directory", args=[project.slug]),
+        "breadcrumb_data": _crumbs(project, title, _directory_link(project)),
+    }
+    return render(request, "partners/form.html", context)
+
+
+@project_view(need=MANAGE, public=None)
+def person_delete(request, project, pk):
+    person = get_object_or_404(Person, project=project, pk=pk)
+    if request.method == "POST":
+        name = person.name
+        with transaction.atomic():
+            person.delete()
+        messages.success(request, _("« %(name)s » est supprimé·e de l'annuaire.") % {"name": name})
+        return redirect("people-directory", project.slug)
+    context = {
+        "project": project,
+        "person": person,
+        "impact": person_impact(person),
+        "breadcrumb_data": _crumbs(
+            project, _("Supprimer « %(name)s »") % {"name": person.name}, _directory_link(project)
+        ),
+    }
+    return render(request, "partners/person_delete.html", context)
