@@ -94,7 +94,10 @@ def _check_pages(name: str, pages: int) -> None:
     limit = max_pages()
     if pages > limit:
         raise UnreadableFile(
-            _("« %(name)s » compte %(pages)d pages, au-delà de la limite de %(limit)d (réglage MAILLAGE_IMPORT_MAX_PAGES).")
+            _(
+                "« %(name)s » compte %(pages)d pages, au-delà de la limite de %(limit)d "
+                "(réglage MAILLAGE_IMPORT_MAX_PAGES)."
+            )
             % {"name": name, "pages": pages, "limit": limit}
         )
 
@@ -126,7 +129,7 @@ _ITEM_SPLIT = re.compile(r"\s*•\s*|(?:^|\s+)-\s+|\s*✓\s*|\s*■\s*")
 def clean(text: str) -> str:
     """One line of running text: no markup, no extraction artefacts, single spaces."""
     text = re.sub(r"<[^>]+>", "", text)
-    text = re.sub(r"\^\{([^}]*)\}", r"\1", text)  # 1^{er} → 1er
+    text = re.sub(r"\^\{([^}]*)\}|\^(\w+)", r"\1\2", text)  # 1^{er} → 1er, 3^e → 3e
     text = text.replace("**", "").replace("__", "")
     text = html.unescape(text).replace("\u00a0", " ").replace("\u202f", " ")
     return " ".join(text.split())
@@ -291,7 +294,7 @@ def _continues(previous: str, line: str) -> bool:
 def _looks_like_title(text: str) -> bool:
     """A short line in capitals (« PLAN D'ACTIONS ») reads as a heading in a text file."""
     letters = [c for c in text if c.isalpha()]
-    return 4 <= len(letters) and len(text) <= 120 and all(not c.islower() for c in letters)
+    return len(letters) >= 4 and len(text) <= 120 and all(not c.islower() for c in letters)
 
 
 def _markdown(data: bytes, name: str, progress) -> list[Block]:
@@ -349,9 +352,7 @@ def _docx_blocks(document, progress) -> list[Block]:
                     seen.add(id(cell._tc))
                     cells.append(as_text([line for p in cell.paragraphs if (line := _docx_line(p, qn))]))
                 where = f"tableau {table_number}, ligne {row_number}"
-                blocks.append(
-                    Block("row", " | ".join(c for c in cells if c), where, cells=cells, table=table_number)
-                )
+                blocks.append(Block("row", " | ".join(c for c in cells if c), where, cells=cells, table=table_number))
             continue
         paragraph = Paragraph(element, document)
         text = clean(paragraph.text)
@@ -569,7 +570,7 @@ def _pdf_page(page, number: int, table_number: int) -> tuple[list[Block], int]:
     outside = page
     for table in tables:
         outside = outside.outside_bbox(table.bbox)
-    lines = outside.extract_text_lines(return_chars=True) if tables or True else []
+    lines = outside.extract_text_lines(return_chars=True)
     sizes = sorted(round(char["size"], 1) for line in lines for char in line["chars"] if char["text"].strip())
     body = sizes[len(sizes) // 2] if sizes else 0
     text_blocks: list[tuple[float, Block]] = []
@@ -619,9 +620,10 @@ def _pdf_cell_lines(text: str) -> list[str]:
         bullet = _BULLET.match(line)
         if bullet and not re.match(r"^\d", line):
             lines.append(f"- {clean(_BULLET.sub('', line, count=1))}")
-        elif lines and not lines[-1].startswith("- ") and _continues(lines[-1], line):
-            lines[-1] = f"{lines[-1]} {line}"
-        elif lines and lines[-1].startswith("- ") and line[:1].islower():
+        elif lines and (
+            (not lines[-1].startswith("- ") and _continues(lines[-1], line))
+            or (lines[-1].startswith("- ") and line[:1].islower())
+        ):
             lines[-1] = f"{lines[-1]} {line}"
         else:
             lines.append(line)

@@ -29,7 +29,12 @@ def read_document(source, name: str | None = None, progress: Progress = None, *,
     recogniser = Recogniser(blocks, report)
     recogniser.run()
     stem = Path(name).stem
-    document = _document(recogniser, report, slug=slug or slugify(stem).replace("_", "-")[:50].strip("-") or "projet-importe", title=title or stem)
+    document = _document(
+        recogniser,
+        report,
+        slug=slug or slugify(stem).replace("_", "-")[:50].strip("-") or "projet-importe",
+        title=title or stem,
+    )
     for index, block in enumerate(blocks):
         if not recogniser.used[index] and block.kind in ("paragraph", "item", "row") and len(block.text) > 3:
             report.unplaced.append((block.where, block.text))
@@ -50,13 +55,16 @@ def _document(recogniser: Recogniser, report: Report, *, slug: str, title: str) 
         )
     else:
         for action in without_status:
-            report.warnings.append(f"l'action {refs[id(action)]} « {action['title'][:80]} » n'a pas de statut (lue « à venir »).")
+            report.warnings.append(
+                f"l'action {refs[id(action)]} « {action['title'][:80]} » n'a pas de statut (lue « à venir »)."
+            )
     seen: dict[str, str] = {}
     for action in actions:
         folded = normalise(action["title"])
         if folded in seen:
             report.warnings.append(
-                f"deux actions portent le même intitulé « {action['title'][:80]} » ({seen[folded]} et {refs[id(action)]})."
+                f"deux actions portent le même intitulé « {action['title'][:80]} » "
+                f"({seen[folded]} et {refs[id(action)]})."
             )
         else:
             seen[folded] = refs[id(action)]
@@ -64,7 +72,11 @@ def _document(recogniser: Recogniser, report: Report, *, slug: str, title: str) 
     years = list(recogniser.period or ())
     out_actions = []
     for action in actions:
-        item = {"ref": refs[id(action)], "title": action["title"][:500] or "(sans titre)", "status": action.get("status") or "planned"}
+        item = {
+            "ref": refs[id(action)],
+            "title": action["title"][:500] or "(sans titre)",
+            "status": action.get("status") or "planned",
+        }
         for key in ("code", "origin", "scale"):
             if action.get(key):
                 item[key] = action[key]
@@ -90,7 +102,12 @@ def _document(recogniser: Recogniser, report: Report, *, slug: str, title: str) 
     start, end = (min(years), max(years)) if years else (date.today().year, date.today().year)
     document = {
         "schema": "maillage/project@1",
-        "project": {"slug": slug, "title": title[:255] or slug, "kind": "other", "period": {"start": start, "end": end}},
+        "project": {
+            "slug": slug,
+            "title": title[:255] or slug,
+            "kind": "other",
+            "period": {"start": start, "end": end},
+        },
         "levels": levels or ["Axe"],
         "nodes": nodes,
         "actions": out_actions,

@@ -33,7 +33,8 @@ LEVEL_NAMES = {
     "visee": "Visée", "axe": "Axe", "axe strategique": "Axe stratégique", "sous axe": "Sous-axe", "enjeu": "Enjeu",
     "objectif strategique": "Objectif stratégique", "objectif operationnel": "Objectif opérationnel",
     "objectif general": "Objectif général", "objectif specifique": "Objectif spécifique", "objectif": "Objectif",
-    "sous objectif": "Sous-objectif", "orientation": "Orientation", "orientation strategique": "Orientation stratégique",
+    "sous objectif": "Sous-objectif", "orientation": "Orientation",
+    "orientation strategique": "Orientation stratégique",
     "theme": "Thème", "thematique": "Thématique", "engagement": "Engagement", "chantier": "Chantier",
     "priorite": "Priorité", "defi": "Défi", "ambition": "Ambition", "volet": "Volet", "pilier": "Pilier",
     "finalite": "Finalité", "projet phare": "Projet phare", "champ": "Champ", "domaine": "Domaine",
@@ -67,17 +68,20 @@ _FICHE_TITLE = re.compile(
 )
 _STATUS_HEADING = re.compile(r"^actions?\s+(?P<words>[^:]{3,40}?)\s*:?$", re.I)
 _CROSS_REFERENCE = re.compile(
-    r"\s*\((?:cf\.?\s*:?\s*)?(?P<ref>fiche\s+action\s+[\d.]+|fiche\s+commune[^)]*|cf[^)]*)\)\s*|\s*[.(]?\s*(?P<ref2>fiche action [\d.]+)\)?\s*$",
+    r"\s*\((?:cf\.?\s*:?\s*)?(?P<ref>fiche\s+action\s+[\d.]+|fiche\s+commune[^)]*|cf[^)]*)\)\s*"
+    r"|\s*[.(]?\s*(?P<ref2>fiche action [\d.]+)\)?\s*$",
     re.I,
 )
 _ORIGIN_MARK = re.compile(r"^(E|NA|AE)$")
 _PERIOD_LABEL = re.compile(r"^((?:19|20)\d{2})(?:\s*[-/–]\s*((?:19|20)\d{2}))?$")
-_GLUED_VERB = re.compile(r"(?<=[a-zé)»0-9.])\s+(?=[A-ZÉÈ][a-zéèêàç]{3,}(?:er|ir|re)\b)")
+_GLUED_VERB = re.compile(r"(?<=[\wé)»0-9.])\s+(?=[A-ZÉÈ][a-zéèêàç]{2,}(?:er|ir|re)\b)")
 _STOP = {
     "de", "des", "du", "la", "le", "les", "l", "d", "a", "au", "aux", "et", "en", "un", "une", "pour", "par", "sur",
     "dans", "avec", "sa", "son", "ses", "leur", "leurs", "qui", "que", "ou", "notre", "nos", "nous",
 }  # fmt: skip
 _ACTION_WORD = re.compile(r"\b(actions?|fiches?[- ]actions?|plan d.actions?)\b", re.I)
+_TOC = re.compile(r"(?:\.{4,}|…{2,})\s*(?:p(?:age)?\.?\s*)?\d+\s*$", re.I)
+_CHAPTER = re.compile(r"^(?:chapitre|partie|annexe|section|sommaire|titre)\b|^\d+(?:\.\d+)*\.?\s", re.I)
 _AGENDA = re.compile(r"^\d{1,2}h(\d{2})?\b")
 
 SECTION_LABELS = [
@@ -164,6 +168,18 @@ def status_heading(text: str) -> str | None:
     return match_word("status", words)
 
 
+def announces_actions(text: str) -> bool:
+    """A title that introduces a list of actions: "Exemples d'actions menées", "Les axes et actions du PST",
+    "Plan d'actions" — the word comes early in a short title, which is not a numbered chapter."""
+    words = normalise(text).split()
+    return (
+        len(text) < 120
+        and not _CHAPTER.match(text)
+        and any(w in ("action", "actions") for w in words[:4])
+        and not status_heading(text)
+    )
+
+
 def is_infinitive(text: str) -> bool:
     first = normalise(text).split()[:1]
     return bool(first) and len(first[0]) >= 4 and first[0].endswith(("er", "ir", "re"))
@@ -171,8 +187,14 @@ def is_infinitive(text: str) -> bool:
 
 def split_glued(text: str) -> list[str]:
     """Titles run together by a PDF extraction, cut before a capitalised infinitive ("… de la PE Envisager …")."""
-    parts = [part.strip() for part in _GLUED_VERB.split(text) if part.strip()]
-    return parts or [text]
+    parts, start = [], 0
+    for found in _GLUED_VERB.finditer(text):
+        before = text[start : found.start()].split()
+        if before and normalise(before[-1]) not in _STOP and not before[-1].endswith("/"):
+            parts.append(text[start : found.start()].strip())
+            start = found.end()
+    parts.append(text[start:].strip())
+    return [part for part in parts if part] or [text]
 
 
 @dataclass
@@ -248,8 +270,10 @@ class Recogniser:
         code = f"{word.strip()} {number.strip()}".strip()
         title = title.strip(" :-–—") or code
         for node in self.nodes:
-            if node.level == level and node.numeric == numeric and (
-                _words(node.title) & _words(title) or node.title == node.code or title == code
+            if (
+                node.level == level
+                and node.numeric == numeric
+                and (_words(node.title) & _words(title) or node.title == node.code or title == code)
             ):
                 if node.title == node.code and title != code:
                     node.title = title
@@ -289,6 +313,7 @@ class Recogniser:
         self.status = None
         self.columns = {}
         self.scale = None
+        self.grid = {}
 
     def bare_node(self, numeric: str, title: str) -> _Node | None:
         for node in self.nodes:
@@ -322,8 +347,6 @@ class Recogniser:
             while len(self.levels) < depth:
                 self.levels.append(f"Niveau {len(self.levels) + 1}")
             self.levels.insert(depth, level)
-        for node in self.stack[:depth]:
-            pass
         parent = self.stack[depth - 1] if 0 < depth <= len(self.stack) else None
         siblings = parent.children if parent else self.roots
         for node in siblings:
@@ -412,6 +435,9 @@ class Recogniser:
             return index + 1
         if self.glossary_line(index, block):
             return index + 1
+        if _TOC.search(text):  # a line of a table of contents: the content comes later
+            self.used[index] = True
+            return index + 1
         self.body_mention(block)
 
         # The tree
@@ -428,7 +454,9 @@ class Recogniser:
             if len(run) >= 2:
                 for i in run:
                     word = self.blocks[i].text.strip()
-                    key = " ".join(w[:-1] if len(w) > 3 and w.endswith(("s", "x")) else w for w in normalise(word).split())
+                    key = " ".join(
+                        w[:-1] if len(w) > 3 and w.endswith(("s", "x")) else w for w in normalise(word).split()
+                    )
                     self.legend.append(LEVEL_NAMES.get(key, word))
                     self.used[i] = True
                 return run[-1] + 1
@@ -443,11 +471,10 @@ class Recogniser:
             self.used[index] = True
             return index + 1
         bare = _BARE.match(text)
-        if bare and len(text) < 250 and block.kind != "item":
-            if self.bare_node(bare.group("num"), bare.group("title").strip()):
-                self.used[index] = True
-                self.fiche, self.section = None, None
-                return index + 1
+        if bare and len(text) < 250 and block.kind != "item" and self.bare_node(bare.group("num"), bare.group("title")):
+            self.used[index] = True
+            self.fiche, self.section = None, None
+            return index + 1
 
         # Numbered actions under a node
         numbered = _NUMBERED_ACTION.match(text)
@@ -487,13 +514,13 @@ class Recogniser:
 
         # Headings change the context
         if block.kind == "heading":
-            self.zone = bool(_ACTION_WORD.search(text))
+            self.zone = announces_actions(text)
             self._reset_context()
             self.fiche, self.section = None, None
             if self.zone:
                 self.used[index] = True
                 return index + 1
-        elif _ACTION_WORD.search(text) and len(text) < 120 and not text.endswith("."):
+        elif block.kind == "paragraph" and announces_actions(text) and not text.endswith("."):
             self.zone = True
             self.used[index] = True
             return index + 1
@@ -528,6 +555,7 @@ class Recogniser:
             and nxt.kind == "item"
             and len(text) < 200
             and not text.endswith((".", ":"))
+            and not _CHAPTER.match(text)
         ):
             self.unnamed_node(text.rstrip(" :"), depth=self.stack[0].depth + 1 if self.stack and self.stack[0].named
                               and False else None)  # fmt: skip
@@ -572,7 +600,9 @@ class Recogniser:
             end = index + 1
             while end < len(self.blocks) and self.blocks[end].kind == "item" and self.blocks[end].level > block.level:
                 end += 1
-            if any(w in intro for w in ("objectif", "commission", "instance", "groupe", "reunion", "information")):
+            if not self.status and any(
+                w in intro for w in ("objectif", "commission", "instance", "groupe", "reunion", "information")
+            ):
                 for i in range(index + 1, end):
                     self.body_mention(self.blocks[i])
                 return end
@@ -597,7 +627,7 @@ class Recogniser:
             return index + 1
         if self.status or self.zone or (self.stack and block.level == 0 and self.grid == {} and self.scale is None
                                         and self._in_list_of_actions(index)):  # fmt: skip
-            if _AGENDA.match(text) or len(text) < 3:
+            if _AGENDA.match(text) or len(text) < 3 or not re.search(r"[^\W\d_]{3}", text):
                 return index + 1
             if self.grid or self.scale:
                 self.grid_item(text, None, block.where, create=True)
@@ -759,7 +789,13 @@ class Recogniser:
                     if line:
                         self.grid_item(line, period, block.where, create=True)
             return
-        if self.stack and len(filled) <= 2 and len(first) < 200 and self._numbered_next(index) and not first.endswith("."):
+        if (
+            self.stack
+            and len(filled) <= 2
+            and len(first) < 200
+            and self._numbered_next(index)
+            and not first.endswith(".")
+        ):
             self.unnamed_node(first)
             return
         self.used[index] = False
@@ -772,8 +808,11 @@ class Recogniser:
         if len(filled) != 2:
             return False
         acronym, expansion = filled[0][1].strip(), filled[1][1].strip().lstrip(": ").strip()
-        if _ACRONYM.match(acronym) and any(c.isalpha() for c in acronym) and len(expansion) > len(acronym) and (
-            expansion[:1].isupper() or self.glossary
+        if (
+            _ACRONYM.match(acronym)
+            and any(c.isalpha() for c in acronym)
+            and len(expansion) > len(acronym)
+            and (expansion[:1].isupper() or self.glossary)
         ):
             self.acronyms.setdefault(acronym.split(" (")[0][:50], expansion[:255])
             return True
@@ -920,8 +959,7 @@ class Recogniser:
 
     def glossary_line(self, index: int, block: Block) -> bool:
         key = normalise(block.text)
-        if block.kind in ("heading", "paragraph") and key in ("glossaire", "sigles", "acronymes", "lexique",
-                                                             "liste des sigles", "abreviations", "sigles et acronymes"):  # fmt: skip
+        if block.kind in ("heading", "paragraph") and key in GLOSSARY_TITLES:
             self.glossary = True
             self.used[index] = True
             return True
@@ -958,6 +996,9 @@ class Recogniser:
                         self.acronyms[acronym] = " ".join(taken).strip(" ,;:")[:255]
 
 
+GLOSSARY_TITLES = {
+    "glossaire", "sigles", "acronymes", "lexique", "liste des sigles", "abreviations", "sigles et acronymes",
+}  # fmt: skip
 _LEGEND_START = re.compile(rf"^(?:{_LEVEL_ALTERNATIVES})\b", re.I)
 
 
