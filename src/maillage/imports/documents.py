@@ -226,6 +226,7 @@ def _text(data: bytes, name: str, progress, markdown: bool = False) -> list[Bloc
         where = f"ligne {number}"
         if not line.strip():
             flush()
+            last_was_row = False  # a blank line ends a table
             continue
         if markdown and (heading := re.match(r"^(#{1,6})\s+(.*)$", line)):
             flush()
@@ -522,7 +523,8 @@ def _pdf(data: bytes, name: str, progress) -> list[Block]:
     except (PDFPasswordIncorrect, PDFEncryptionError) as error:
         raise _protected(name) from error
     except Exception as error:
-        if "password" in str(error).lower() or type(error).__name__.startswith("PDFPassword"):
+        causes = [error, *getattr(error, "args", ()), error.__cause__]
+        if any(type(cause).__name__ in ("PDFPasswordIncorrect", "PDFEncryptionError") for cause in causes):
             raise _protected(name) from error
         raise _damaged(name, error) from error
     try:

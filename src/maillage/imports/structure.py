@@ -53,7 +53,7 @@ _LEVEL_ALTERNATIVES = "|".join(
     )
 )  # fmt: skip
 _NAMED = re.compile(
-    rf"^(?P<word>{_LEVEL_ALTERNATIVES})\s*(?P<num>(?:n°|no|n\s?o)?\s*\d+(?:\.\d+)*\b|transversale?\b|[IVX]{{1,4}}\b)"
+    rf"^(?P<word>{_LEVEL_ALTERNATIVES})(?P<num>\s*(?:n°|no\b|n\s?o\b)?\s*\d+(?:\.\d+)*\b|\s+transversale?\b|\s+(?-i:[IVX]{{1,4}})\b)"
     r"\s*(?:[:.)\-–—]+\s*|\s+|$)(?P<title>.*)$",
     re.I,
 )
@@ -194,7 +194,7 @@ def split_glued(text: str) -> list[str]:
             parts.append(text[start : found.start()].strip())
             start = found.end()
     parts.append(text[start:].strip())
-    return [part for part in parts if part] or [text]
+    return [part for part in parts if part]
 
 
 @dataclass
@@ -293,6 +293,7 @@ class Recogniser:
             self.levels.insert(depth, level) if depth >= len(self.levels) else None
         node = _Node(self._unique_code(code), numeric, title, level, depth, True)
         self._attach(node)
+        self._reset_context()
         return node
 
     def _numeric_parent(self, numeric: str) -> _Node | None:
@@ -332,6 +333,7 @@ class Recogniser:
         self._reenter(parent)
         node = _Node(self._unique_code(numeric), numeric, title, level, depth, False)
         self._attach(node)
+        self._reset_context()
         return node
 
     def unnamed_node(self, title: str, depth: int | None = None, level: str | None = None) -> _Node:
@@ -366,12 +368,17 @@ class Recogniser:
         top = self.stack[0] if self.stack else None
         key = (id(top), number) if number else None
         action = self.action_keys.get(key) if key else None
-        if action is None and number:
+        if action is None and number:  # a plan restated in another chapter: the same numbered title elsewhere
             action = next(
-                (a for a in self.actions if a.get("_number") and normalise(a["title"]) == normalise(title)), None
+                (
+                    a
+                    for a in self.actions
+                    if a.get("_number") and a["_top"] is not top and normalise(a["title"]) == normalise(title)
+                ),
+                None,
             )
         if action is None:
-            action = {"title": title[:500], "_where": where, "_number": number}
+            action = {"title": title[:500], "_where": where, "_number": number, "_top": top}
             if code or reference:
                 action["code"] = (code or reference)[:50]
             if status:
@@ -508,7 +515,7 @@ class Recogniser:
             return index + 1
         if self.fiche is not None and self.section is not None and block.kind in ("paragraph", "item"):
             line = f"- {text}" if block.kind == "item" else text
-            self.add_section(self.fiche, self.section, [line])
+            self.add_section(self.fiche, self.section, [line], paragraphs=True)
             self.used[index] = True
             return index + 1
 
@@ -853,7 +860,9 @@ class Recogniser:
 
     # Fiche sections
 
-    def add_section(self, action: dict, section: str, lines: list[str]) -> None:
+    def add_section(self, action: dict, section: str, lines: list[str], paragraphs: bool = False) -> None:
+        """Lines of a fiche section into the action; ``paragraphs``: one paragraph of a section under a heading
+        (a role sub-heading of the partnership goes on to the next paragraphs)."""
         lines = [line.strip() for line in lines if line.strip()]
         if not lines:
             return
@@ -878,7 +887,8 @@ class Recogniser:
                 self._append(action, name, part)
             return
         if section in ("partnership", "partnership_to_approach"):
-            self.partnership(action, lines, "to_approach" if section == "partnership_to_approach" else None)
+            default = "to_approach" if section == "partnership_to_approach" else None
+            self.role = self.partnership(action, lines, self.role or default if paragraphs else default)
             return
         if section == "indicators":
             kind = "quantitative"
@@ -905,7 +915,7 @@ class Recogniser:
         if text:
             action[name] = f"{action[name]}\n\n{text}" if action.get(name) else text
 
-    def partnership(self, action: dict, lines: list[str], role: str | None) -> None:
+    def partnership(self, action: dict, lines: list[str], role: str | None) -> str | None:
         kept = []
         for line in lines:
             is_item = line.startswith("- ")
@@ -928,6 +938,7 @@ class Recogniser:
                     action.setdefault("partners", []).append(entry)
         if kept:
             self._append(action, "partnership", kept)
+        return role
 
     def partner(self, name: str) -> str:
         folded = normalise(name)
