@@ -335,6 +335,12 @@ def _docx_blocks(document, progress) -> list[Block]:
     from docx.text.paragraph import Paragraph
 
     body = document.element.body
+    names = {style.style_id: style.name for style in document.styles}  # python-docx's own lookup is slow
+
+    def style_of(element) -> str:
+        found = element.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        return names.get(found.get(qn("w:val")), "") if found is not None else ""
+
     elements = [child for child in body.iterchildren() if child.tag in (qn("w:p"), qn("w:tbl"))]
     blocks: list[Block] = []
     counters: dict[tuple, int] = {}
@@ -351,7 +357,9 @@ def _docx_blocks(document, progress) -> list[Block]:
                     if id(cell._tc) in seen:  # a merged cell is returned once per grid column
                         continue
                     seen.add(id(cell._tc))
-                    cells.append(as_text([line for p in cell.paragraphs if (line := _docx_line(p, qn))]))
+                    cells.append(
+                        as_text([line for p in cell.paragraphs if (line := _docx_line(p, qn, style_of(p._p)))])
+                    )
                 where = f"tableau {table_number}, ligne {row_number}"
                 blocks.append(Block("row", " | ".join(c for c in cells if c), where, cells=cells, table=table_number))
             continue
@@ -360,7 +368,7 @@ def _docx_blocks(document, progress) -> list[Block]:
         if not text:
             continue
         where = f"paragraphe {index}"
-        style = (paragraph.style.name if paragraph.style is not None else "") or ""
+        style = style_of(element)
         heading = re.match(r"^(?:heading|titre)\s*(\d)$", style.strip(), re.I)
         if heading or style.lower() == "title":
             blocks.append(Block("heading", text, where, level=int(heading.group(1)) if heading else 1))
@@ -380,11 +388,11 @@ def _docx_blocks(document, progress) -> list[Block]:
     return blocks
 
 
-def _docx_line(paragraph, qn) -> str:
+def _docx_line(paragraph, qn, style: str) -> str:
     text = clean(paragraph.text)
     if not text:
         return ""
-    style = (paragraph.style.name if paragraph.style is not None else "").lower()
+    style = style.lower()
     if paragraph._p.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None or style.startswith(("list", "liste")):
         return f"- {text}"
     return text

@@ -406,8 +406,17 @@ class Recogniser:
 
     def match_action(self, title: str, threshold: float = 0.5) -> dict | None:
         best, score = None, threshold
+        words = _words(title)
+        if not words:
+            return None
         for action in self.actions:
-            value = similarity(title, action["title"])
+            known = action.get("_words")
+            if known is None or action.get("_words_of") != action["title"]:
+                known = action["_words"] = _words(action["title"])
+                action["_words_of"] = action["title"]
+            if not known or len(words & known) * 2 < score * (len(words) + len(known)):
+                continue
+            value = 2 * len(words & known) / (len(words) + len(known))
             if value >= score:
                 best, score = action, value
         return best
