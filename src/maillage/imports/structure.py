@@ -998,11 +998,13 @@ class Recogniser:
         for block in self.blocks:
             texts = [block.text] + list(block.cells)
             for text in texts:
-                for found in re.finditer(r"((?:[\wÀ-ÿ'’-]+\s+){1,10})\(([A-Z]{2,8})\)", text):
-                    acronym = found.group(2)
+                for found in re.finditer(r"\s\(([A-Z]{2,8})\)", text):
+                    acronym = found.group(1)
                     if acronym in self.acronyms:
                         continue
-                    words = found.group(1).split()
+                    words = re.split(r"\s+", text[max(0, found.start() - 200) : found.start()].strip())[-10:]
+                    if not words or not all(re.fullmatch(r"[\wÀ-ÿ'’-]+", word) for word in words[-len(acronym) :]):
+                        continue
                     initials, taken = "", []
                     for word in reversed(words):
                         bare = re.sub(r"^[ldLD]['’]", "", word)
