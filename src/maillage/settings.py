@@ -121,6 +121,7 @@ STATIC_ROOT = DATA_DIR / "static"
 MAILLAGE_BASE_URL = os.environ.get("MAILLAGE_BASE_URL", "http://127.0.0.1:8000")
 # Spreadsheet imports larger than this are refused before they are parsed (bytes).
 MAILLAGE_IMPORT_MAX_BYTES = int(os.environ.get("MAILLAGE_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+MAILLAGE_IMPORT_MAX_PAGES = int(os.environ.get("MAILLAGE_IMPORT_MAX_PAGES", 300))
 
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Maillage <ne-pas-repondre@maillage.example>")
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
