@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("maillage.projects.urls")),
     path("", include("maillage.actions.urls")),
     path("", include("maillage.documents.urls")),
+    path("", include("maillage.imports.urls")),
 ]
