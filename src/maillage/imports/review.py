@@ -139,8 +139,10 @@ def drop_node(document: dict, path: str) -> dict:
 
 
 def _joined(first: str, second: str) -> str:
-    if not first or second in first:
-        return second if not first else first
+    if not first:
+        return second
+    if second in first:
+        return first
     if first in second:
         return second
     return f"{first}\n\n{second}"
