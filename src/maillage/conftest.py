@@ -10,3 +10,9 @@ def demo_db(django_db_setup, django_db_blocker):
         projects = load_demo()
         ensure_demo_accounts()
     return {project.slug: project for project in projects}
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Background tasks run in the request that enqueues them (after commit), so tests see their result."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

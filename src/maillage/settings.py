@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "dsfr",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "maillage.accounts",
     "maillage.territories",
     "maillage.partners",
@@ -121,8 +123,13 @@ STATIC_ROOT = DATA_DIR / "static"
 MAILLAGE_BASE_URL = os.environ.get("MAILLAGE_BASE_URL", "http://127.0.0.1:8000")
 # Spreadsheet imports larger than this are refused before they are parsed (bytes).
 MAILLAGE_IMPORT_MAX_BYTES = int(os.environ.get("MAILLAGE_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+MAILLAGE_IMPORT_MAX_PAGES = int(os.environ.get("MAILLAGE_IMPORT_MAX_PAGES", 300))
 
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Maillage <ne-pas-repondre@maillage.example>")
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # Mark optional fields rather than required ones, as the DSFR recommends.
 DSFR_MARK_OPTIONAL_FIELDS = True
+
+# Background work (imports of large files, whole-project documents): Django's tasks API with the
+# database backend; `maillage db_worker` runs the tasks (`maillage demo` starts one beside the server).
+TASKS = {"default": {"BACKEND": os.environ.get("MAILLAGE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("maillage.partners.urls")),
     path("", include("maillage.governance.urls")),
     path("", include("maillage.diagnostic.urls")),
+    path("", include("maillage.imports.urls")),
 ]

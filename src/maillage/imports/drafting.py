@@ -26,19 +26,28 @@ class Report:
     """What the reader understood (counts per kind), what it could not use, and what looks wrong."""
 
     sheet: str = ""
+    document: str = ""  # a plan document (not a spreadsheet): its name, and where its passages were
     recognised: dict[str, int] = field(default_factory=dict)
     columns: dict[str, str] = field(default_factory=dict)  # header → field or level
     unrecognised_columns: list[str] = field(default_factory=list)
     unused_rows: list[tuple[int, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    unplaced: list[tuple[str, str]] = field(default_factory=list)  # (location, passage) a document could not place
+    shown_unplaced: int = 30
 
     def text(self) -> str:
-        lines = [f"Feuille lue : « {self.sheet} »."]
+        lines = [f"Document lu : « {self.document} »." if self.document else f"Feuille lue : « {self.sheet} »."]
         lines.append("Reconnu : " + ", ".join(f"{count} {kind}" for kind, count in self.recognised.items()) + ".")
         if self.unrecognised_columns:
             lines.append("Colonnes non reconnues : " + ", ".join(f"« {h} »" for h in self.unrecognised_columns) + ".")
         for row, reason in self.unused_rows:
             lines.append(f"ligne {row} non utilisée : {reason}")
+        if self.unplaced:
+            lines.append(f"Passages non placés : {len(self.unplaced)}.")
+            for where, passage in self.unplaced[: self.shown_unplaced]:
+                lines.append(f"{where} non placé : « {passage[:100]}{'…' if len(passage) > 100 else ''} »")
+            if len(self.unplaced) > self.shown_unplaced:
+                lines.append(f"… et {len(self.unplaced) - self.shown_unplaced} autres passages non placés.")
         lines.extend(self.warnings)
         return "\n".join(lines)
 

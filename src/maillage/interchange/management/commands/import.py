@@ -6,8 +6,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.text import slugify
 
 from maillage.actions.vocabulary import project_labels
+from maillage.imports.documents import is_document
 from maillage.imports.drafting import ensure_valid
 from maillage.imports.merging import merge_draft
+from maillage.imports.plan import read_document
 from maillage.imports.reading import UnreadableFile
 from maillage.imports.spreadsheet import is_spreadsheet, read_spreadsheet
 from maillage.interchange.importing import import_document, validate_for_import
@@ -18,13 +20,16 @@ from maillage.projects.models import Project
 class Command(BaseCommand):
     help = (
         "Importe un document d'échange maillage/project@1 (JSON) en une seule transaction, ou un tableur "
-        "(.xlsx, .ods, .csv : une ligne par action) lu comme un brouillon. Un fichier invalide est refusé "
-        "avec la liste de ses problèmes ; rien n'est écrit."
+        "(.xlsx, .ods, .csv : une ligne par action) ou un document (.docx, .odt, .pdf, .txt, .md : le plan tel "
+        "qu'il est écrit) lu comme un brouillon. Un fichier invalide est refusé avec la liste de ses problèmes ; "
+        "rien n'est écrit."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "file", help="fichier JSON, XLSX, ODS ou CSV à importer (« - » : JSON sur l'entrée standard)"
+            "file",
+            help="fichier JSON, XLSX, ODS, CSV, DOCX, ODT, PDF, TXT ou MD à importer "
+            "(« - » : JSON sur l'entrée standard)",
         )
         parser.add_argument("--replace", action="store_true", help="remplace le projet de même identifiant")
         parser.add_argument("--check", action="store_true", help="vérifie le document sans rien écrire")
@@ -34,17 +39,26 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help="tableur : écrit le brouillon (JSON) sur la sortie standard et le rapport sur la sortie d'erreur, "
-            "sans rien enregistrer",
+            help="tableur ou document : écrit le brouillon (JSON) sur la sortie standard et le rapport sur la "
+            "sortie d'erreur, sans rien enregistrer",
+        )
+        parser.add_argument(
+            "--progress",
+            action="store_true",
+            help="document : affiche l'avancement de la lecture sur la sortie d'erreur (par défaut seulement "
+            "quand elle est un terminal)",
         )
 
-    def handle(self, *args, file, replace, check, slug, title, into, dry_run, **options):
-        if file != "-" and is_spreadsheet(file):
+    def handle(self, *args, file, replace, check, slug, title, into, dry_run, progress=False, **options):
+        if file != "-" and (is_spreadsheet(file) or is_document(file)):
             return self.import_spreadsheet(
-                Path(file), slug=slug, title=title, into=into, dry_run=dry_run, replace=replace
+                Path(file), slug=slug, title=title, into=into, dry_run=dry_run, replace=replace, progress=progress
             )
         if into or dry_run or slug or title:
-            raise CommandError("--into, --dry-run, --slug et --title s'appliquent aux tableurs (.xlsx, .ods, .csv).")
+            raise CommandError(
+                "--into, --dry-run, --slug et --title s'appliquent aux tableurs (.xlsx, .ods, .csv) et aux documents "
+                "(.docx, .odt, .pdf, .txt, .md)."
+            )
         try:
             document = parse(read(file))
             if check:
@@ -60,7 +74,8 @@ class Command(BaseCommand):
             f"Projet « {project.slug} » importé : {project.nodes.count()} nœuds, {project.actions.count()} actions."
         )
 
-    def import_spreadsheet(self, path: Path, *, slug, title, into, dry_run, replace):
+    def import_spreadsheet(self, path: Path, *, slug, title, into, dry_run, replace, progress=False):
+        """A spreadsheet or a plan document: read into a draft with its report, then shown, created or merged."""
         if not path.exists():
             raise CommandError(f"Fichier « {path} » introuvable.")
         if path.is_dir():
@@ -70,12 +85,22 @@ class Command(BaseCommand):
             target = Project.objects.filter(slug=into).first()
             if target is None:
                 raise CommandError(f"Projet « {into} » introuvable : rien n'a été importé.")
-        slug = target.slug if target else (slug or slugify(path.stem)[:50] or "projet-importe")
+        slug = (
+            target.slug
+            if target
+            else (slug or slugify(path.stem).replace("_", "-")[:50].strip("-") or "projet-importe")
+        )
         title = target.title if target else (title or path.stem)
         try:
-            document, report = read_spreadsheet(
-                path, slug=slug, title=title, labels=project_labels(target) if target else None
-            )
+            if is_document(path):
+                document, report = read_document(
+                    path, path.name, self.progress_line() if progress or self.stderr_is_terminal() else None,
+                    slug=slug, title=title,
+                )  # fmt: skip
+            else:
+                document, report = read_spreadsheet(
+                    path, slug=slug, title=title, labels=project_labels(target) if target else None
+                )
             if dry_run or target is not None:
                 ensure_valid(document)  # creating a project checks the draft in import_document
         except UnreadableFile as error:
@@ -101,6 +126,22 @@ class Command(BaseCommand):
             f"Projet « {project.slug} » créé depuis {path.name} : {project.nodes.count()} nœuds, "
             f"{project.actions.count()} actions."
         )
+
+    def stderr_is_terminal(self) -> bool:
+        stream = getattr(self.stderr, "_out", self.stderr)
+        return bool(getattr(stream, "isatty", lambda: False)())
+
+    def progress_line(self):
+        """ "Lecture : 12 / 54" rewritten in place on standard error, a new line once done."""
+        stream = getattr(self.stderr, "_out", self.stderr)
+
+        def show(done: int, total: int) -> None:
+            stream.write(f"\rLecture : {done} / {total}")
+            if done >= total:
+                stream.write("\n")
+            stream.flush()
+
+        return show
 
 
 def read(file: str) -> bytes:
