@@ -1,9 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from dsfr.models import DsfrConfig, DsfrSocialMedia
 
 admin.site.site_header = _("Maillage — administration")
 admin.site.site_title = _("Maillage")
+# django-dsfr's site settings are not used (the layout takes its name from home/context.py).
+for model in (DsfrConfig, DsfrSocialMedia):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
 admin.site.index_title = _("Les projets sociaux de territoire et tout ce qu'ils contiennent")
 
 urlpatterns = [
