@@ -41,7 +41,7 @@ def _is_email(text: str) -> bool:
 
 
 def _free_username(email: str) -> str:
-    base = slugify(email.split("@")[0])[:140] or "membre"
+    base = slugify(email.split("@")[0].replace(".", "-"))[:140] or "membre"
     name, n = base, 1
     while User.objects.filter(username__iexact=name).exists():
         n += 1

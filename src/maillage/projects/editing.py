@@ -37,9 +37,7 @@ def subtree_ids(node: Node) -> set[int]:
 def _check_code(node: Node) -> None:
     """The model's constraint says it in generic words; say which code is taken."""
     if node.code and Node.objects.filter(project_id=node.project_id, code=node.code).exclude(pk=node.pk).exists():
-        raise ValidationError(
-            {"code": _("Un autre nœud du projet a déjà le code « %(code)s ».") % {"code": node.code}}
-        )
+        raise ValidationError({"code": _("Un autre nœud du projet a déjà le code « %(code)s ».") % {"code": node.code}})
 
 
 @transaction.atomic

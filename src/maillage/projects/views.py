@@ -48,6 +48,11 @@ from .models import Level, Node
 from .tree import build_tree, unplaced_actions, walk
 
 
+def _posted(request):
+    """The posted data, or None for a GET: an empty post (a delete button alone) is still a post."""
+    return request.POST if request.method == "POST" else None
+
+
 def _crumbs(project, current, *links):
     return {
         "links": [{"url": reverse("project-dashboard", args=[project.slug]), "title": project.title}, *links],
@@ -100,7 +105,7 @@ def dashboard(request, project):
 
 @login_required
 def create(request):
-    form = ProjectCreateForm(request.POST or None)
+    form = ProjectCreateForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -140,7 +145,7 @@ def _settings_context(request, project, **forms):
 
 @project_view(need=MANAGE, public=None)
 def settings(request, project):
-    form = ProjectSettingsForm(request.POST or None, instance=project)
+    form = ProjectSettingsForm(_posted(request), instance=project)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Les paramètres du projet sont enregistrés."))
@@ -386,7 +391,7 @@ def _node(project, node_id) -> Node:
 def node_add(request, project):
     parent_id = request.POST.get("parent") or request.GET.get("parent")
     parent = _node(project, parent_id) if parent_id else None
-    form = NodeForm(request.POST or None)
+    form = NodeForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             node = editing.add_node(project, parent, form.cleaned_data["title"], form.cleaned_data["code"])
@@ -416,7 +421,7 @@ def node_add(request, project):
 @project_view(need=MANAGE, public=None)
 def node_rename(request, project, node_id):
     node = _node(project, node_id)
-    form = NodeForm(request.POST or None, initial={"title": node.title, "code": node.code})
+    form = NodeForm(_posted(request), initial={"title": node.title, "code": node.code})
     if request.method == "POST" and form.is_valid():
         try:
             editing.rename_node(node, form.cleaned_data["title"], form.cleaned_data["code"])
@@ -441,7 +446,7 @@ def node_move(request, project, node_id):
     branch = editing.subtree_ids(node)
     roots = build_tree(project, Action.objects.none())
     form = NodeMoveForm(
-        request.POST or None, roots=roots, node=node, branch=branch, initial={"parent": node.parent_id or ""}
+        _posted(request), roots=roots, node=node, branch=branch, initial={"parent": node.parent_id or ""}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -488,7 +493,7 @@ def node_delete(request, project, node_id):
     n_actions = placed.count()
     roots = build_tree(project, Action.objects.none())
     form = NodeDeleteForm(
-        request.POST or None, roots=roots, branch=branch, has_actions=bool(n_actions), has_children=len(branch) > 1
+        _posted(request), roots=roots, branch=branch, has_actions=bool(n_actions), has_children=len(branch) > 1
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -528,7 +533,7 @@ def action_place(request, project, action_id):
     action = get_object_or_404(Action, project=project, pk=action_id)
     placed = set(action.placements.values_list("node_id", flat=True))
     roots = build_tree(project, Action.objects.none())
-    form = PlaceActionForm(request.POST or None, roots=roots, placed=placed)
+    form = PlaceActionForm(_posted(request), roots=roots, placed=placed)
     if request.method == "POST" and form.is_valid():
         try:
             node = node_of(project, form.cleaned_data["node"])

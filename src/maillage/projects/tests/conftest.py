@@ -85,7 +85,9 @@ def build_plan(title="Projet social de territoire de Trifouillis", published=Fal
     ActionPartner.objects.create(action=actions["guide"], organisation=centre, role="operational")
     Indicator.objects.create(action=actions["guide"], kind="quantitative", title="Guides distribués")
     Person.objects.create(project=project, key="lea-pilote", name="Léa Pilote", email="lea@exemple.fr")
-    Meeting.objects.create(project=project, title="Comité de pilotage de printemps", date=today + datetime.timedelta(days=10))
+    Meeting.objects.create(
+        project=project, title="Comité de pilotage de printemps", date=today + datetime.timedelta(days=10)
+    )
     Meeting.objects.create(project=project, title="Réunion passée", date=today - datetime.timedelta(days=10))
     Enjeu.objects.create(project=project, code="E1", title="L'accès aux droits").nodes.add(axe1)
     Enjeu.objects.create(project=project, code="E2", title="L'isolement des aînés").nodes.add(obj22)
@@ -93,6 +95,12 @@ def build_plan(title="Projet social de territoire de Trifouillis", published=Fal
     users = {role: member(project, role) for role in Role.values}
     users["outsider"] = UserFactory()
     return Plan(project, levels, nodes, actions, users)
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Test accounts need a password, not a slow one: the real hasher costs a second per user here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -107,7 +115,9 @@ def big_plan(db):
     project = plan.project
     objectives = []
     for i in range(5):
-        axe = Node.objects.create(project=project, level=plan.levels[0], code=f"G{i}", title=f"Axe {i}", position=10 + i)
+        axe = Node.objects.create(
+            project=project, level=plan.levels[0], code=f"G{i}", title=f"Axe {i}", position=10 + i
+        )
         objectives += [
             Node.objects.create(project=project, parent=axe, level=plan.levels[1], code=f"G{i}.{j}", title=f"Obj {j}")
             for j in range(10)

@@ -17,7 +17,9 @@ def placed_under(node):
 
 
 def children_titles(project, parent):
-    return list(Node.objects.filter(project=project, parent=parent).order_by("position", "pk").values_list("code", flat=True))
+    return list(
+        Node.objects.filter(project=project, parent=parent).order_by("position", "pk").values_list("code", flat=True)
+    )
 
 
 def test_a_new_node_takes_the_level_below_its_parent_and_goes_last(plan):
@@ -90,7 +92,9 @@ def test_reorder_swaps_with_a_sibling_and_stops_at_the_ends(plan):
 def test_reorder_mends_equal_positions(plan):
     Node.objects.filter(parent=plan.nodes["axe1"]).update(position=0)
     editing.reorder_node(plan.nodes["obj12"], "up")
-    positions = list(Node.objects.filter(parent=plan.nodes["axe1"]).order_by("position").values_list("code", "position"))
+    positions = list(
+        Node.objects.filter(parent=plan.nodes["axe1"]).order_by("position").values_list("code", "position")
+    )
     assert positions == [("1.2", 0), ("1.1", 1)]
 
 
