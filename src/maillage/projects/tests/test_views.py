@@ -461,3 +461,11 @@ def test_only_a_network_admin_hands_out_the_network_role(client, plan):
     client.post(reverse("member-role", args=[slug, reader.pk]), {"role": "network_admin"})
     reader.refresh_from_db()
     assert reader.role == Role.NETWORK_ADMIN
+
+
+def test_a_demo_projects_dashboard_and_tree(client, demo_db):
+    client.force_login(User.objects.get(username="coord-clermont-sud"))
+    dashboard = client.get(reverse("project-dashboard", args=["clermont-sud"])).content.decode()
+    assert "Les actions par axe" in dashboard and "AXE 1 Accéder à ses droits" in dashboard
+    tree = client.get(reverse("project-tree", args=["clermont-sud"])).content.decode()
+    assert "Axe → Enjeu → Objectif" in tree and 'id="form-ajout-racine"' in tree
