@@ -150,7 +150,7 @@ def test_build_a_tree_with_htmx_fragments(client, plan):
     form = client.get(add + f"?parent={axe3.pk}&panneau=noeud-{axe3.pk}-panneau", **HTMX).content.decode()
     assert f'id="noeud-{axe3.pk}-panneau"' in form and 'hx-post="' in form and "<html" not in form
     response = client.post(add, {"parent": axe3.pk, "title": "Créer des liens", "code": "3.1"}, **HTMX)
-    assert Node.objects.get(code="3.1").level.name == "Objectif"
+    assert Node.objects.get(project=plan.project, code="3.1").level.name == "Objectif"
     # Rename inline; an empty title sends the form back to its panel.
     rename = reverse("node-rename", args=[slug, axe3.pk])
     bad = client.post(rename, {"title": "", "code": "3", "panneau": f"noeud-{axe3.pk}-panneau"}, **HTMX)
