@@ -206,7 +206,7 @@ class BasePartnerFormSet(forms.BaseInlineFormSet):
 
 
 PartnerFormSet = inlineformset_factory(
-    Action, ActionPartner, form=PartnerForm, formset=BasePartnerFormSet, extra=1, can_delete=True
+    Action, ActionPartner, form=PartnerForm, formset=BasePartnerFormSet, extra=2, can_delete=True
 )
 
 
@@ -228,7 +228,7 @@ class BudgetLineForm(DsfrModelForm):
         }
 
 
-BudgetFormSet = inlineformset_factory(Action, BudgetLine, form=BudgetLineForm, extra=1, can_delete=True)
+BudgetFormSet = inlineformset_factory(Action, BudgetLine, form=BudgetLineForm, extra=2, can_delete=True)
 
 
 class StatusForm(DsfrBaseForm):
