@@ -3,11 +3,13 @@ comments, the quick status change and the list's filters. Choices always come fr
 project, so a forged id of another project is refused as an invalid choice."""
 
 import datetime
+import re
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms import inlineformset_factory
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
@@ -37,6 +39,24 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class FrenchDecimalField(forms.DecimalField):
+    """A number as the French write it: « 1 500,50 » (any space between thousands, comma or point)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = re.sub(r"\s", "", value).replace(",", ".")
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        if value is None or isinstance(value, str):
+            return value
+        return floatformat(value, "-4").replace("\u202f", " ").replace("\xa0", " ")
 
 
 class NodeChoiceField(forms.ModelMultipleChoiceField):
@@ -214,14 +234,11 @@ class BudgetLineForm(DsfrModelForm):
     class Meta:
         model = BudgetLine
         fields = ["label", "nature", "kind", "year", "amount", "unit", "funder"]
+        field_classes = {"amount": FrenchDecimalField}
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["funder"].queryset = Organisation.objects.filter(project=project)
-        self.fields["amount"].localize = True
-        self.fields["amount"].widget.is_localized = True
-        self.fields["amount"].widget.input_type = "text"
-        self.fields["amount"].widget.attrs["inputmode"] = "decimal"
         self.fields["year"].help_text = _("Vide : toute la période (%(first)s-%(last)s).") % {
             "first": project.first_year,
             "last": project.last_year,
@@ -268,14 +285,11 @@ class IndicatorForm(DsfrModelForm):
     class Meta:
         model = Indicator
         fields = ["title", "kind", "unit", "baseline", "baseline_year"]
+        field_classes = {"baseline": FrenchDecimalField}
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.project = project
-        for name in ("baseline",):
-            self.fields[name].localize = True
-            self.fields[name].widget.is_localized = True
-            self.fields[name].widget.input_type = "text"
 
     def clean_baseline_year(self):
         year = self.cleaned_data.get("baseline_year")
@@ -288,18 +302,19 @@ class TargetForm(DsfrModelForm):
     class Meta:
         model = IndicatorTarget
         fields = ["year", "value"]
+        field_classes = {"value": FrenchDecimalField}
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.project = project
-        self.fields["value"].localize = True
-        self.fields["value"].widget.is_localized = True
-        self.fields["value"].widget.input_type = "text"
 
     def clean_year(self):
         year = self.cleaned_data.get("year")
         if year is not None:
-            self.project.check_years("year", year)
+            try:
+                self.project.check_years("year", year)
+            except ValidationError as error:
+                raise ValidationError(error.message_dict["year"]) from error
         return year
 
 
@@ -307,6 +322,7 @@ class ValueForm(DsfrModelForm):
     class Meta:
         model = IndicatorValue
         fields = ["period", "date", "value", "assessment", "comment", "source"]
+        field_classes = {"value": FrenchDecimalField}
         widgets = {
             "date": DateInput(),
             "assessment": forms.Textarea(attrs={"rows": 2}),
@@ -315,9 +331,6 @@ class ValueForm(DsfrModelForm):
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["value"].localize = True
-        self.fields["value"].widget.is_localized = True
-        self.fields["value"].widget.input_type = "text"
 
 
 class BaseTargetFormSet(forms.BaseInlineFormSet):

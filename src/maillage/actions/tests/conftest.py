@@ -31,6 +31,12 @@ class Plan:
     theme: Theme
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Test accounts need a password, not a costly one."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def plan(db):
     network = ProjectFactory(slug="reseau-test", kind="pms", title="Cadre métropolitain de test")

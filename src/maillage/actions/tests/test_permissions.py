@@ -48,7 +48,9 @@ def test_creating_an_action_is_for_coordinators(plan, login, role):
     url = reverse("action-create", args=[plan.project.slug])
     outcome = expected(role, MANAGERS)
     check(client.get(url), outcome)
-    response = client.post(url, {**empty_formsets(), "ref": f"N-{role}", "title": "Nouvelle action", "status": "planned"})
+    response = client.post(
+        url, {**empty_formsets(), "ref": f"N-{role}", "title": "Nouvelle action", "status": "planned"}
+    )
     check(response, outcome, ok_codes=(302,))
     assert Action.objects.filter(project=plan.project, ref=f"N-{role}").exists() == (outcome == "ok")
 
@@ -146,7 +148,10 @@ def test_another_projects_action_is_a_404(plan, login):
     assert client.get(reverse("action-detail", args=[slug, ref])).status_code == 404
     assert client.get(reverse("action-edit", args=[slug, ref])).status_code == 404
     assert client.post(reverse("action-status", args=[slug, ref]), {"status": "done"}).status_code == 404
-    assert client.post(reverse("action-note-add", args=[slug, ref]), {"date": "2024-01-01", "text": "x"}).status_code == 404
+    assert (
+        client.post(reverse("action-note-add", args=[slug, ref]), {"date": "2024-01-01", "text": "x"}).status_code
+        == 404
+    )
     assert client.post(reverse("action-comment-add", args=[slug, ref]), {"text": "x"}).status_code == 404
     # and the project B's action through its own slug: refused, naming nothing
     response = client.get(reverse("action-detail", args=[plan.other.slug, ref]))
