@@ -4,9 +4,11 @@ from maillage.evaluation.models import FollowUpNote, Indicator
 
 from .models import (
     Action,
+    ActionChange,
     ActionNode,
     ActionPartner,
     BudgetLine,
+    Comment,
     Programme,
     ProgrammeAction,
     ProgrammeObjective,
@@ -105,6 +107,37 @@ class ActionAdmin(admin.ModelAdmin):
         ("Pilotage", {"fields": ["leads", "lead_organisation", "elected_referent", "themes"]}),
         ("Suivi", {"fields": ["version", "created_at", "modified_at"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        # An admin save is a change too: an edit form opened before it must see a conflict.
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ActionChange)
+class ActionChangeAdmin(admin.ModelAdmin):
+    """The history is written by the screens (``actions.history``); the admin only reads it."""
+
+    list_display = ["action", "kind", "author", "at"]
+    list_select_related = ["action"]
+    list_filter = ["kind"]
+    search_fields = ["action__ref", "action__title", "author"]
+    readonly_fields = ["action", "user", "author", "at", "kind", "version", "changes"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["action", "author", "created_at"]
+    list_select_related = ["action"]
+    search_fields = ["action__ref", "author", "text"]
+    raw_id_fields = ["action", "user"]
 
 
 class ProgrammeActionInline(admin.TabularInline):
