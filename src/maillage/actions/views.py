@@ -135,6 +135,7 @@ def _detail_context(request, project, action, **extra):
         "late": is_late(action),
         "can_edit": can_edit,
         "can_comment": access.can_comment,
+        "can_add": access.can_add_action(),
         "status_form": StatusForm(initial={"status": action.status}, project=project) if can_edit else None,
         "note_form": NoteForm() if can_edit else None,
         "comment_form": CommentForm() if access.can_comment else None,
@@ -192,6 +193,8 @@ def action_create(request, project):
                 return redirect("action-detail", project.slug, action.ref)
         return _form_page(request, project, None, form, partners, budget)
     form, partners, budget = _forms(request, project, None, ActionCreateForm)
+    if request.GET.get("parent", "").isdigit():  # « Ajouter une sous-action » from a sheet
+        form.initial["parent"] = int(request.GET["parent"])
     return _form_page(request, project, None, form, partners, budget)
 
 
@@ -218,7 +221,15 @@ def action_edit(request, project, ref):
         current = Action.objects.get(pk=action.pk)
         form, partners, budget = _forms(request, project, current, ActionForm, data)
         return _form_page(
-            request, project, current, form, partners, budget, conflict_entries=entries, conflict_rows=rows
+            request,
+            project,
+            current,
+            form,
+            partners,
+            budget,
+            conflict=True,
+            conflict_entries=entries,
+            conflict_rows=rows,
         )
     except IntegrityError:
         form.add_error(None, _("Enregistrement impossible : une partie de la fiche est en double."))
@@ -252,7 +263,8 @@ def action_status(request, project, ref):
             "message": message,
             "error": not form.is_valid(),
         }
-        return render(request, "actions/_status.html", context, status=200 if form.is_valid() else 422)
+        # 200 even when refused: htmx swaps only successful answers, and the fragment carries the message.
+        return render(request, "actions/_status.html", context)
     (messages.success if form.is_valid() else messages.error)(request, message)
     if place == "list":
         return redirect("action-list", project.slug)

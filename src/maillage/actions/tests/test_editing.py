@@ -398,7 +398,7 @@ def test_an_unknown_status_changes_nothing(plan, login):
     client = login(plan, "coordinator")
     url = reverse("action-status", args=[plan.project.slug, plan.led.ref])
     response = client.post(url, {"status": "termine"}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 422 and "Statut inconnu" in response.content.decode()
+    assert response.status_code == 200 and "Statut inconnu : rien n&#x27;a changé." in response.content.decode()
     plan.led.refresh_from_db()
     assert plan.led.status == "planned" and plan.led.version == 1
 
@@ -408,6 +408,8 @@ def test_creating_a_sheet(plan, login):
     url = reverse("action-create", args=[plan.project.slug])
     page = client.get(url).content.decode()
     assert 'name="ref"' in page and 'value="A03"' in page
+    sub = client.get(url, {"parent": plan.led.pk}).content.decode()
+    assert f'<option value="{plan.led.pk}" selected>' in sub
     data = {
         "ref": "A1",
         "title": "",

@@ -83,7 +83,9 @@ def test_editing_is_for_coordinators_and_the_actions_leads(plan, login, role, wh
     )
     check(response, outcome if outcome != "login" else "login")
     if outcome == "ok":
-        assert 'id="statut-' in response.content.decode() and "<html" not in response.content.decode()
+        fragment = response.content.decode()
+        assert f'id="statut-{action.pk}"' in fragment and "<html" not in fragment
+        assert "Terminée" in fragment and "Statut enregistré : Terminée." in fragment
     action.refresh_from_db()
     assert (action.status == "done") == (outcome == "ok")
 
