@@ -4,7 +4,6 @@ from maillage.evaluation.models import FollowUpNote, Indicator
 
 from .models import (
     Action,
-    ActionChange,
     ActionNode,
     ActionPartner,
     BudgetLine,
@@ -113,23 +112,6 @@ class ActionAdmin(admin.ModelAdmin):
         if change:
             obj.version += 1
         super().save_model(request, obj, form, change)
-
-
-@admin.register(ActionChange)
-class ActionChangeAdmin(admin.ModelAdmin):
-    """The history is written by the screens (``actions.history``); the admin only reads it."""
-
-    list_display = ["action", "kind", "author", "at"]
-    list_select_related = ["action"]
-    list_filter = ["kind"]
-    search_fields = ["action__ref", "action__title", "author"]
-    readonly_fields = ["action", "user", "author", "at", "kind", "version", "changes"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Comment)

@@ -154,3 +154,16 @@ def test_the_list_runs_a_bounded_number_of_queries(big, login, django_assert_max
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('id="action-row-') == 50
+
+
+def test_the_migration_fills_the_search_text_of_existing_actions(plan):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("maillage.actions.migrations.0004_action_search_text")
+    Action.objects.filter(project=plan.project).update(search_text="")
+    assert refs(plan.project, "q=ecole") == []
+    migration.fill_search_text(apps, None)
+    assert refs(plan.project, "q=ecole") == ["A1"]
+    assert Action.objects.get(pk=plan.led.pk).search_text == plan.led.computed_search_text()
