@@ -41,6 +41,18 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class UnixNewlines:
+    """Browsers send textareas with CRLF line ends; the database keeps LF, so that saving a sheet
+    unchanged does not look like a change in the history."""
+
+    def clean(self):
+        data = super().clean()
+        for name, value in data.items():
+            if isinstance(value, str) and "\r" in value:
+                data[name] = value.replace("\r\n", "\n").replace("\r", "\n")
+        return data
+
+
 class FrenchDecimalField(forms.DecimalField):
     """A number as the French write it: « 1 500,50 » (any space between thousands, comma or point)."""
 
@@ -69,7 +81,7 @@ class ActionChoiceField(forms.ModelChoiceField):
         return f"{obj.ref} — {obj.title}"[:120]
 
 
-class ActionForm(DsfrModelForm):
+class ActionForm(UnixNewlines, DsfrModelForm):
     """Every field of the sheet. ``version`` is the version the form was drawn from: a save from an
     older version is a conflict (``maillage.actions.editing``), never a silent overwrite."""
 
@@ -256,7 +268,7 @@ class StatusForm(DsfrBaseForm):
         self.fields["status"].choices = _worded(Status, project_labels(project)["status"], blank=False)
 
 
-class NoteForm(DsfrModelForm):
+class NoteForm(UnixNewlines, DsfrModelForm):
     class Meta:
         model = FollowUpNote
         fields = ["date", "text"]
@@ -268,7 +280,7 @@ class NoteForm(DsfrModelForm):
         self.fields["text"].label = _("Note de suivi")
 
 
-class CommentForm(DsfrModelForm):
+class CommentForm(UnixNewlines, DsfrModelForm):
     class Meta:
         model = Comment
         fields = ["text"]
@@ -318,7 +330,7 @@ class TargetForm(DsfrModelForm):
         return year
 
 
-class ValueForm(DsfrModelForm):
+class ValueForm(UnixNewlines, DsfrModelForm):
     class Meta:
         model = IndicatorValue
         fields = ["period", "date", "value", "assessment", "comment", "source"]

@@ -435,3 +435,14 @@ def test_creating_a_sheet(plan, login):
     entry = created.changes.get()
     assert entry.kind == ActionChange.Kind.CREATED
     assert {"field": "title", "label": "Intitulé", "old": "", "new": "Café des parents"} in entry.changes
+
+
+def test_browser_line_ends_are_not_a_change(plan, login):
+    plan.led.description = "Première ligne\nseconde ligne"
+    plan.led.save()
+    client = login(plan, "coordinator")
+    action = Action.objects.get(pk=plan.led.pk)
+    data = sheet_data(action, description="Première ligne\r\nseconde ligne")
+    assert client.post(edit_url(plan, action), data).status_code == 302
+    action.refresh_from_db()
+    assert action.description == "Première ligne\nseconde ligne" and not action.changes.exists()
