@@ -7,6 +7,7 @@ from .models import (
     ActionNode,
     ActionPartner,
     BudgetLine,
+    Comment,
     Programme,
     ProgrammeAction,
     ProgrammeObjective,
@@ -105,6 +106,20 @@ class ActionAdmin(admin.ModelAdmin):
         ("Pilotage", {"fields": ["leads", "lead_organisation", "elected_referent", "themes"]}),
         ("Suivi", {"fields": ["version", "created_at", "modified_at"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        # An admin save is a change too: an edit form opened before it must see a conflict.
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["action", "author", "created_at"]
+    list_select_related = ["action"]
+    search_fields = ["action__ref", "author", "text"]
+    raw_id_fields = ["action", "user"]
 
 
 class ProgrammeActionInline(admin.TabularInline):

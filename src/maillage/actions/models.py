@@ -1,14 +1,17 @@
 """Fiches actions: the sheet itself, where it sits in the tree, its partners, budget and programmes."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillage.projects.models import would_loop
 
+from .search import SEARCHED, search_text
 from .vocabulary import Origin, Participation, Priority, Role, Scale, Status
 
 # The sheet sections, in the order of the seed's fiches (Contexte | Objectifs; Public | Présentation;
@@ -117,6 +120,12 @@ class Action(models.Model):
     )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     modified_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+    search_text = models.TextField(
+        _("texte de recherche"),
+        blank=True,
+        editable=False,
+        help_text=_("Intitulé et sections sans accents ni majuscules, tenu à jour à chaque enregistrement."),
+    )
 
     class Meta:
         verbose_name = _("fiche action")
@@ -132,6 +141,17 @@ class Action(models.Model):
 
     def __str__(self):
         return f"{self.ref} — {self.title}"
+
+    def save(self, *args, **kwargs):
+        # The search column follows the text it copies, even on a partial save.
+        self.search_text = self.computed_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(SEARCHED + SECTIONS):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    def computed_search_text(self) -> str:
+        return search_text(getattr(self, name) for name in SEARCHED + SECTIONS)
 
     def clean(self):
         errors = {}
@@ -216,7 +236,7 @@ class ActionPartner(models.Model):
         return f"{self.organisation} ({self.get_role_display()})"
 
     def clean(self):
-        if self.organisation.project_id != self.action.project_id:
+        if self.organisation_id and self.action.project_id and self.organisation.project_id != self.action.project_id:
             raise ValidationError({"organisation": _("Cette organisation n'est pas dans l'annuaire du projet.")})
 
 
@@ -261,7 +281,7 @@ class BudgetLine(models.Model):
         return f"{self.label or self.get_nature_display()} : {self.amount}"
 
     def clean(self):
-        if self.year is not None and self.action_id:
+        if self.year is not None and getattr(self.action, "project_id", None):
             self.action.project.check_years("year", self.year)
 
 
@@ -341,3 +361,67 @@ class ProgrammeObjectiveAction(models.Model):
 
     def __str__(self):
         return f"{self.objective} — {self.action.ref}"
+
+
+class ActionChange(models.Model):
+    """One entry of an action's history: who changed what, when (field label, old value, new value).
+
+    ``changes`` is a list of ``{"field", "label", "old", "new"}`` with values as the page showed them,
+    so that the history stays readable after a person, a node or a label is renamed or deleted.
+    """
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Création")
+        EDITED = "edited", _("Modification de la fiche")
+        STATUS = "status", _("Changement de statut")
+        INDICATOR = "indicator", _("Indicateurs")
+        NOTE = "note", _("Note de suivi")
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="changes", verbose_name=_("action"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("compte"),
+    )
+    author = models.CharField(_("auteur"), max_length=255, blank=True)
+    at = models.DateTimeField(_("le"), default=timezone.now)
+    kind = models.CharField(_("nature"), max_length=20, choices=Kind.choices)
+    version = models.PositiveIntegerField(_("version de la fiche après le changement"))
+    changes = models.JSONField(_("changements"), default=list)
+
+    class Meta:
+        verbose_name = _("changement d'une action")
+        verbose_name_plural = _("historique des actions")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["action", "-at"], name="action_change_newest")]
+
+    def __str__(self):
+        return f"{self.action.ref} — {self.get_kind_display()} ({self.at:%d/%m/%Y %H:%M})"
+
+
+class Comment(models.Model):
+    """A member's comment on an action (readers "read all, comment"); not part of the plan itself."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="comments", verbose_name=_("action"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("compte"),
+    )
+    author = models.CharField(_("auteur"), max_length=255)
+    created_at = models.DateTimeField(_("le"), default=timezone.now)
+    text = models.TextField(_("commentaire"))
+
+    class Meta:
+        verbose_name = _("commentaire")
+        verbose_name_plural = _("commentaires")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.author} — {self.text[:60]}"

@@ -16,3 +16,11 @@ def status_badge(status: str, labels: dict | None = None, small: bool = True):
     label = words.get(status) or dict(Status.choices).get(status, status)
     size = " fr-badge--sm" if small else ""
     return format_html('<span class="fr-badge{} {}">{}</span>', size, BADGE.get(status, ""), label)
+
+
+@register.filter
+def get_item(mapping, key):
+    """``{{ labels.origin|get_item:action.origin }}``: a project's word for a code (the code itself if unknown)."""
+    if not mapping:
+        return key
+    return mapping.get(key, key)
