@@ -11,7 +11,8 @@ list with them, and exports started from a filtered list pass them back to :func
     periode      period id
     annee        a year the action runs in (its periods or its dates)
     retard=1     late actions (``maillage.actions.progress.late_q``)
-    sans         pilote | indicateur | partenaire: what the sheet is missing (several allowed)
+    sans         pilote | indicateur | partenaire: what the sheet is missing (several allowed);
+                 "sans pilote" is neither a lead person nor a lead organisation
     q            words searched in the reference, code, title and every section, accents ignored
     tri          sort key (``SORTS``), ``-`` in front for the reverse order
 
@@ -136,8 +137,10 @@ def filter_actions(project, params) -> QuerySet[Action]:
         late = with_last_year(Action.objects.filter(project=project)).filter(late_q()).values("pk")
         conditions &= Q(pk__in=late)
     for missing in _values(params, "sans"):
-        if missing == "pilote":
-            conditions &= ~Q(pk__in=Action.leads.through.objects.values("action_id"))
+        if missing == "pilote":  # neither a lead person nor a lead organisation, as the dashboard counts
+            conditions &= ~Q(pk__in=Action.leads.through.objects.values("action_id")) & Q(
+                lead_organisation__isnull=True
+            )
         elif missing == "indicateur":
             conditions &= ~Q(pk__in=Indicator.objects.values("action_id"))
         elif missing == "partenaire":

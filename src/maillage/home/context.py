@@ -1,5 +1,6 @@
 """What every page's layout needs: the site's name and, inside a project, the project's menu."""
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 SITE = {
@@ -18,13 +19,9 @@ def layout(request):
 
 def project_menu(request, project, access):
     """The project's sections, in the order a coordinator works through them; public visitors get the plan."""
-    from django.urls import NoReverseMatch, reverse
 
     def url(name):
-        try:
-            return reverse(name, args=[project.slug])
-        except NoReverseMatch:  # a section this installation does not serve
-            return None
+        return reverse(name, args=[project.slug])
 
     if access is not None and access.is_public:
         entries = [(_("Le plan"), url("public-plan"))]
@@ -37,7 +34,6 @@ def project_menu(request, project, access):
             (_("Gouvernance"), url("governance")),
             (_("Diagnostic"), url("diagnostic")),
         ]
-    entries = [(label, link) for label, link in entries if link]
     path = request.path
     best = max((url for _label, url in entries if path.startswith(url)), key=len, default=None)
     return [{"label": label, "url": url, "current": url == best} for label, url in entries]
