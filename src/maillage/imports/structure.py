@@ -206,6 +206,7 @@ class _Node:
     depth: int
     named: bool
     children: list = field(default_factory=list)
+    tentative: bool = False  # a chapter taken for a node: dropped if nothing is placed under it
     actions: list = field(default_factory=list)
 
 
@@ -429,6 +430,13 @@ class Recogniser:
         while index < len(self.blocks):
             index = self.step(index)
         self._inline_acronyms()
+        self._drop_empty_chapters()
+
+    def _drop_empty_chapters(self) -> None:
+        for node in [n for n in self.nodes if n.tentative and not n.children and not n.actions]:
+            siblings = next((n.children for n in self.nodes if node in n.children), self.roots)
+            siblings.remove(node)
+            self.nodes.remove(node)
 
     def _find_period(self) -> None:
         for block in self.blocks[:80]:
@@ -455,6 +463,24 @@ class Recogniser:
             self.used[index] = True
             return index + 1
         self.body_mention(block)
+
+        # A chapter holding one part of the plan: "LA PETITE ENFANCE" over "Enjeux et plan d'action"
+        nxt = self._next(index)
+        if (
+            block.kind == "heading"
+            and nxt is not None
+            and nxt.kind in ("heading", "paragraph")
+            and plan_subtitle(nxt.text.strip())
+            and len(text) < 120
+            and not _NAMED.match(text)
+        ):
+            node = self.unnamed_node(sentence_case(text), depth=0, level=CHAPTER_LEVEL)
+            node.tentative = True
+            self.used[index] = self.used[index + 1] = True
+            self.fiche, self.section, self.zone = None, None, False
+            return index + 2
+        if block.kind == "paragraph" and (end := self.flattened_group_table(index)):
+            return end
 
         # The tree
         named = _NAMED.match(text)
@@ -578,6 +604,54 @@ class Recogniser:
             self.used[index] = True
             return index + 1
         return index + 1
+
+    def flattened_group_table(self, index: int) -> int:
+        """A table of nodes and their actions whose tab separators the extraction lost: its header cells
+        ("Enjeux …" / "Fiches action …") on two lines, then its cells as runs of lines split by blank lines,
+        a node's cell then its actions' cell. Returns the index after the table, or 0 when it is not one."""
+        header, nxt = self.blocks[index], self._next(index)
+        first, second = header.text.strip(), nxt.text.strip() if nxt else ""
+        if (
+            nxt is None
+            or nxt.kind != "paragraph"
+            or len(first) > 80
+            or len(second) > 80
+            or not (match := _LEGEND_START.match(first))
+            or _ACTION_WORD.search(first)
+            or not _ACTION_WORD.search(second)
+        ):
+            return 0
+        cells: list[list[int]] = []
+        end = index + 2
+        while end < len(self.blocks):
+            block = self.blocks[end]
+            text = block.text.strip()
+            if (
+                block.kind != "paragraph"
+                or len(text) > 250
+                or text.endswith((".", ":"))
+                or status_heading(text)
+                or self.scale_of(text)
+                or _PERIOD_LABEL.match(text)
+                or _NAMED.match(text)
+            ):
+                break
+            if block.gap or not cells:
+                cells.append([])
+            cells[-1].append(end)
+            end += 1
+        pairs = [(cells[n], cells[n + 1]) for n in range(0, len(cells) - 1, 2)]
+        if not pairs or not any(len(actions) > 1 for _node, actions in pairs):
+            return 0  # nothing tells the cells apart: ordinary paragraphs
+        end = pairs[-1][1][-1] + 1
+        level = _level_name(match.group(0))
+        for node_cell, action_cell in pairs:
+            node_text = " ".join(self.blocks[i].text.strip() for i in node_cell)
+            lines = [self.blocks[i].text.strip() for i in action_cell]
+            self.group_line(node_text, lines, level, self.blocks[action_cell[0]].where)
+        for i in range(index, end):
+            self.used[i] = True
+        return end
 
     def _numbered_next(self, index: int) -> bool:
         for block in self.blocks[index + 1 : index + 3]:
@@ -741,20 +815,13 @@ class Recogniser:
         actions = [i for i, c in filled if _ACTION_WORD.search(c) and i not in levels]
         if levels and actions and len(filled) == 2:
             column, match = next(iter(levels.items()))
-            word = match.group(0)
-            key = " ".join(w[:-1] if len(w) > 3 and w.endswith(("s", "x")) else w for w in normalise(word).split())
-            self.group_table = (block.table, column, actions[0], LEVEL_NAMES.get(key, word.capitalize()))
+            self.group_table = (block.table, column, actions[0], _level_name(match.group(0)))
             return
         if self.group_table and self.group_table[0] == block.table:
             _, node_column, action_column, level = self.group_table
             node_text = cells[node_column].strip() if node_column < len(cells) else ""
             action_text = cells[action_column].strip() if action_column < len(cells) else ""
-            if node_text:
-                depth = (self.stack[0].depth + 1) if self.stack and self.stack[0].level != level else 0
-                self.unnamed_node(node_text.replace("\n", " "), depth=depth, level=level)
-            for line in action_text.split("\n"):
-                for title in split_glued(line.removeprefix("- ").strip()):
-                    self.add_action(title, where=block.where)
+            self.group_line(node_text.replace("\n", " "), action_text.split("\n"), level, block.where)
             return
         # content under the labels of the previous row
         if self.labels and self.fiche is not None and block.table == self.label_table:
@@ -815,6 +882,15 @@ class Recogniser:
             self.unnamed_node(first)
             return
         self.used[index] = False
+
+    def group_line(self, node_text: str, lines: list[str], level: str, where: str) -> None:
+        """One line of a table of nodes and their actions: the node (under a chapter node if any), its actions."""
+        if node_text:
+            depth = (self.stack[0].depth + 1) if self.stack and self.stack[0].level != level else 0
+            self.unnamed_node(node_text, depth=depth, level=level)
+        for line in lines:
+            for title in split_glued(line.removeprefix("- ").strip()):
+                self.add_action(title, where=where)
 
     def _section_by_content(self, content: str) -> str | None:
         head = content.split("\n", 1)[0].strip()
@@ -1018,10 +1094,32 @@ class Recogniser:
                         self.acronyms[acronym] = " ".join(taken).strip(" ,;:")[:255]
 
 
+CHAPTER_LEVEL = "Thème"  # a chapter that holds one part of the plan and does not name its level
+
 GLOSSARY_TITLES = {
     "glossaire", "sigles", "acronymes", "lexique", "liste des sigles", "abreviations", "sigles et acronymes",
 }  # fmt: skip
 _LEGEND_START = re.compile(rf"^(?:{_LEVEL_ALTERNATIVES})\b", re.I)
+
+
+def _level_name(word: str) -> str:
+    """The level a level word names, as the document writes it ("Enjeux" → "Enjeu")."""
+    key = " ".join(w[:-1] if len(w) > 3 and w.endswith(("s", "x")) else w for w in normalise(word).split())
+    return LEVEL_NAMES.get(key, word.strip().capitalize())
+
+
+def plan_subtitle(text: str) -> bool:
+    """A short line naming a level and the actions ("Enjeux et plan d'action", "Objectifs et fiches actions"):
+    the subtitle of a chapter that holds one part of the plan."""
+    return len(text) < 60 and bool(_LEGEND_START.match(text)) and bool(_ACTION_WORD.search(text))
+
+
+def sentence_case(text: str) -> str:
+    """A title written in capitals ("LA PETITE ENFANCE") as a sentence ("La petite enfance")."""
+    letters = [c for c in text if c.isalpha()]
+    if letters and all(c.isupper() for c in letters):
+        return text[:1] + text[1:].lower()
+    return text
 
 
 def _title_and_result(text: str) -> tuple[str, str]:
