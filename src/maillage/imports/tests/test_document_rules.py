@@ -2,8 +2,12 @@
 small document written here (TXT, and DOCX where the rule is not about text extraction)."""
 
 import io
+from datetime import date
+
+import pytest
 
 from maillage.imports.plan import read_document
+from maillage.imports.structure import tense_status
 from maillage.interchange.validation import check
 
 
@@ -103,3 +107,131 @@ def test_docx_chapter_heading_over_a_plan_subtitle_and_a_table(tmp_path):
         (1, "Enjeu", "Améliorer l'offre d'accueil"),
     ]
     assert len(draft["actions"]) == 2
+
+
+# A slide deck: counted nodes, titles announcing actions with their status, the tense of each line
+
+DECK = (
+    "Plénière des partenaires\n\n"
+    "12 mars 2025 9h – 12h\n\n"
+    "Les 3 engagements\n\n"
+    "COMMENT FAIRE ?\n\n"
+    "Accueillir sans condition\n\n"
+    "Développer le pouvoir d'agir des habitants\n\n"
+    "3 9 27\n\n"
+    "Engagements Chantiers\n\n"
+    "Prendre soin des plus fragiles\n\n"
+    "Exemples d'actions menées sur d'autres territoires\n\n"
+    "Territoire Nord\n"
+    "- Café des partenaires enfance\n"
+    "- Permanence d'un juriste en mairie\n"
+    "- Démarche zéro non-recours\n"
+    "- Atelier parents autour des écrans\n\n"
+    "Territoire Sud\n"
+    "- Journée de sensibilisation aux vulnérabilités\n"
+    "- Mettre en place un annuaire partagé\n\n"
+    "BILAN DU PROJET DE TERRITOIRE\n\n"
+    "Les axes et actions du projet\n\n"
+    "Favoriser la mobilité:\n\n"
+    "Développer des ateliers autour du vélo\n\n"
+    "■ Formation des agents d'accueil en 2025 → nouveaux modes de faire\n"
+    "- Visite d'un garage solidaire\n"
+    "- Un forum des associations, tous les 2 ans => la 2e édition s'est tenue en mai 2024\n"
+    "- Une démarche d'innovation sociale, avec une 1ère promotion de 12 projets\n"
+    "- Pour plus d'informations :\n\n"
+    "Projet en cours 2024/2025 : Contact en ligne\n\n"
+    "- Objectif : développer un service de messagerie pour les usagers\n"
+    " - Simplifier le parcours usager\n"
+    " - Améliorer la qualité des accueils\n"
+    "- Lancement de l'expérimentation en juin 2025 sur 2 volets :\n"
+    " - Messagerie sécurisée\n"
+    " - Traducteur\n\n"
+    "Suite de la matinée\n\n"
+    "10h15 – 12h05 : ateliers thématiques :\n\n"
+    "- Précarité\n"
+    "- Handicap\n"
+)
+
+
+def test_txt_slide_deck_nodes_actions_and_statuses():
+    draft = _read(DECK)
+    tree = [(depth, level, title) for depth, level, title, _a in _tree(draft["nodes"])]
+    assert tree[:3] == [
+        (0, "Engagement", "Accueillir sans condition"),
+        (0, "Engagement", "Développer le pouvoir d'agir des habitants"),
+        (0, "Engagement", "Prendre soin des plus fragiles"),
+    ]
+    # the titles of a zone of actions are siblings, not each under the one before
+    assert [(depth, title) for depth, _level, title in tree[3:]] == [
+        (0, "Territoire Nord"),
+        (0, "Territoire Sud"),
+        (0, "Favoriser la mobilité"),
+    ]
+    actions = _titles(draft)
+    statuses = {title: action["status"] for title, action in actions.items()}
+    assert statuses == {
+        "Café des partenaires enfance": "done",  # "actions menées"
+        "Permanence d'un juriste en mairie": "continuous",  # a standing activity carried out goes on
+        "Démarche zéro non-recours": "in_progress",
+        "Atelier parents autour des écrans": "done",  # a noun, not the verb of something to do
+        "Journée de sensibilisation aux vulnérabilités": "done",
+        "Mettre en place un annuaire partagé": "planned",  # an infinitive: still to do
+        "Développer des ateliers autour du vélo": "planned",  # the line under a "Thème :" label
+        "Formation des agents d'accueil en 2025": "in_progress",  # the document's year
+        "Visite d'un garage solidaire": "done",  # in a chapter reviewing what was done
+        "Un forum des associations, tous les 2 ans": "continuous",
+        "Une démarche d'innovation sociale": "in_progress",
+        "Contact en ligne": "in_progress",  # "Projet en cours 2024/2025 : …"
+        "Messagerie sécurisée": "planned",  # introduced by a line dated after the document
+        "Traducteur": "planned",
+    }
+    assert actions["Formation des agents d'accueil en 2025"]["description"] == "nouveaux modes de faire"
+    assert actions["Une démarche d'innovation sociale"]["description"] == "avec une 1ère promotion de 12 projets"
+    project = actions["Contact en ligne"]
+    assert project["periods"] == ["2024/2025"]
+    assert project["general_objective"] == "développer un service de messagerie pour les usagers"
+    assert project["operational_objectives"] == "- Simplifier le parcours usager\n- Améliorer la qualité des accueils"
+    refs = {action["ref"]: title for title, action in actions.items()}
+    assert refs[actions["Traducteur"]["parent"]] == "Contact en ligne"
+    # "Pour plus d'informations :" introduces no list; the programme of the meeting is not a list of actions
+    assert not {"Pour plus d'informations :", "Précarité", "Handicap"} & set(actions)
+
+
+def test_docx_title_announcing_done_actions(tmp_path):
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("Comité du 3 février 2025")
+    document.add_heading("Exemples d'actions réalisées", level=1)
+    document.add_paragraph("Quartier Est")
+    for line in ("Permanence d'une assistante sociale au centre social", "Rencontre des médiateurs numériques",
+                 "Créer un guide des associations"):  # fmt: skip
+        document.add_paragraph(line, style="List Bullet")
+    document.save(tmp_path / "exemples.docx")
+    draft, _report = read_document(tmp_path / "exemples.docx")
+    assert check(draft) == []
+    assert {a["title"]: a["status"] for a in draft["actions"]} == {
+        "Permanence d'une assistante sociale au centre social": "continuous",
+        "Rencontre des médiateurs numériques": "done",
+        "Créer un guide des associations": "planned",
+    }
+
+
+@pytest.mark.parametrize(
+    "line, status",
+    [
+        ("Le guichet a été mis en place", "done"),
+        ("Réunion des partenaires réalisée", "done"),
+        ("La 2e édition s'est tenue à l'automne", "done"),
+        ("Diagnostic en cours", "in_progress"),
+        ("Un forum tous les ans", "continuous"),
+        ("Journée portes ouvertes le 10 avril 2024", "done"),
+        ("Lancement en janvier 2025", "planned"),
+        ("Formation des agents en 2024", "in_progress"),
+        ("Formation des agents en 2022", "done"),
+        ("Les femmes victimes (2022), les auteurs (2023)", "continuous"),
+        ("Ouvrir un lieu d'accueil", None),
+    ],
+)
+def test_status_from_the_tense_and_dates_of_a_line(line, status):
+    assert tense_status(line, date(2024, 9, 24)) == status
