@@ -239,6 +239,7 @@ class Recogniser:
         self.stack: list[_Node] = []
         self.nodes: list[_Node] = []
         self.codes: set[str] = set()
+        self.chapters: set[str] = set()  # numbers of the outline's chapters (titles in capitals), not nodes
         self.actions: list[dict] = []
         self.action_keys: dict[tuple, dict] = {}
         self.fiche: dict | None = None
@@ -340,6 +341,9 @@ class Recogniser:
         self.grid = {}
 
     def bare_node(self, numeric: str, title: str) -> _Node | None:
+        if sentence_case(title) != title or numeric.rsplit(".", 1)[0] in self.chapters:
+            self.chapters.add(numeric)  # "2.4. ORIENTATIONS THÉMATIQUES" and its sections: the document's outline
+            return None
         for node in self.nodes:
             if node.numeric == numeric:
                 self._reenter(node)
@@ -396,7 +400,12 @@ class Recogniser:
                 (
                     a
                     for a in self.actions
-                    if a.get("_number") and a["_top"] is not top and normalise(a["title"]) == normalise(title)
+                    if a.get("_number")
+                    and a["_top"] is not top
+                    and (
+                        normalise(a["title"]) == normalise(title)
+                        or (a["_number"] == number and similarity(a["title"], title) >= 0.5)
+                    )
                 ),
                 None,
             )
@@ -453,7 +462,26 @@ class Recogniser:
         while index < len(self.blocks):
             index = self.step(index)
         self._inline_acronyms()
+        self._drop_restatements()
         self._drop_empty_chapters()
+
+    def _drop_restatements(self) -> None:
+        """A programme that regroups the plan ("Objectif 2 : Accompagner les parents", its sub-objectives, the
+        actions it lists) restates nodes read before and actions placed elsewhere: it is a view, not the tree."""
+        for node in [n for n in self.nodes if n.named and (n.children or n.actions)]:
+            if node not in self.nodes:
+                continue  # inside a programme already dropped
+            subtree = [node, *_subtree(node)]
+            inside = {id(n) for n in subtree}
+            before = [n for n in self.nodes[: self.nodes.index(node)] if id(n) not in inside]
+            elsewhere = {id(a) for n in self.nodes if id(n) not in inside for a in n.actions}
+            if all(any(similarity(n.title, b.title) >= 0.8 for b in before) for n in subtree) and all(
+                id(a) in elsewhere for n in subtree for a in n.actions
+            ):
+                siblings = next((n.children for n in self.nodes if node in n.children), self.roots)
+                siblings.remove(node)
+                for n in subtree:
+                    self.nodes.remove(n)
 
     def _drop_empty_chapters(self) -> None:
         for node in [n for n in self.nodes if n.tentative and not n.children and not n.actions]:
@@ -1232,6 +1260,12 @@ GLOSSARY_TITLES = {
     "glossaire", "sigles", "acronymes", "lexique", "liste des sigles", "abreviations", "sigles et acronymes",
 }  # fmt: skip
 _LEGEND_START = re.compile(rf"^(?:{_LEVEL_ALTERNATIVES})\b", re.I)
+
+
+def _subtree(node):
+    for child in node.children:
+        yield child
+        yield from _subtree(child)
 
 
 def _level_name(word: str) -> str:

@@ -235,3 +235,63 @@ def test_docx_title_announcing_done_actions(tmp_path):
 )
 def test_status_from_the_tense_and_dates_of_a_line(line, status):
     assert tense_status(line, date(2024, 9, 24)) == status
+
+
+# A plan restated by programmes; the outline's chapters
+
+PROGRAMMES = (
+    "1.1. RAPPEL DE LA MÉTHODOLOGIE\n\n"
+    "Le diagnostic a réuni 72 partenaires.\n\n"
+    "1.1.1. Les entretiens\n\n"
+    "Trente entretiens ont été menés.\n\n"
+    "AXE 1 : Accéder à ses droits\n\n"
+    "Développer l'inclusion numérique\n"
+    "01. Les ateliers numériques\n"
+    "02. L'écrivain public\n\n"
+    "AXE 2 : Accompagner les parents\n\n"
+    "Soutenir la fonction parentale\n"
+    "03. Les cafés des parents\n"
+    "04. Le dispositif d'éducation musicale et la classe passerelle\n\n"
+    "2.1. PROJET FAMILLES\n\n"
+    "2.1.1. Orientations générales\n\n"
+    "Objectif 1 : Accompagner les parents\n\n"
+    "Soutenir la fonction parentale\n"
+    "03. Les cafés des parents\n"
+    "04. Le dispositif d'éducation musicale à vocation sociale\n"
+    "01. Les ateliers numériques\n"
+)
+
+
+def test_txt_programme_restating_the_plan_and_chapters_in_capitals_are_not_nodes():
+    draft = _read(PROGRAMMES)
+    tree = [(depth, title) for depth, _level, title, _a in _tree(draft["nodes"])]
+    assert tree == [
+        (0, "Accéder à ses droits"),
+        (1, "Développer l'inclusion numérique"),
+        (0, "Accompagner les parents"),
+        (1, "Soutenir la fonction parentale"),
+    ]
+    # the programme's lines are the plan's actions (same number, a title close enough), not new ones
+    assert [a["title"] for a in draft["actions"]] == [
+        "Les ateliers numériques",
+        "L'écrivain public",
+        "Les cafés des parents",
+        "Le dispositif d'éducation musicale et la classe passerelle",
+    ]
+
+
+def test_docx_numbered_chapter_headings_in_capitals_are_the_outline(tmp_path):
+    from docx import Document
+
+    document = Document()
+    document.add_heading("Axe 1 : Accéder à ses droits", level=1)
+    document.add_heading("1.1 Développer l'inclusion numérique", level=2)
+    document.add_paragraph("Les ateliers numériques", style="List Number")
+    document.add_heading("1.2. LE PORTRAIT DU QUARTIER", level=2)
+    document.add_heading("1.2.1. Les chiffres clefs", level=3)
+    document.add_paragraph("Un habitant sur trois a moins de 25 ans.")
+    document.save(tmp_path / "plan.docx")
+    draft, _report = read_document(tmp_path / "plan.docx")
+    assert check(draft) == []
+    tree = [(depth, title) for depth, _level, title, _a in _tree(draft["nodes"])]
+    assert tree == [(0, "Accéder à ses droits"), (1, "Développer l'inclusion numérique")]
