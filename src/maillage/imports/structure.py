@@ -462,8 +462,30 @@ class Recogniser:
         while index < len(self.blocks):
             index = self.step(index)
         self._inline_acronyms()
+        self._objectives_from_fiches()
         self._drop_restatements()
         self._drop_empty_chapters()
+
+    def _objectives_from_fiches(self) -> None:
+        """Fiches listed straight under a top node (an axis with no level below it) name their objective in their
+        "Objectif général": that objective is the level the tree leaves out, the node that holds the fiche (when
+        most of the node's actions are such fiches)."""
+        for node in [n for n in self.roots if not n.children]:
+            if sum(1 for a in node.actions if a.get("general_objective")) * 2 < len(node.actions) or not node.actions:
+                continue  # most of its actions are fiches that name their objective
+            for action in list(node.actions):
+                title = (action.get("general_objective") or "").split("\n\n")[0].strip()
+                if not title or len(title) > 300:
+                    continue
+                child = next((c for c in node.children if normalise(c.title) == normalise(title)), None)
+                if child is None:
+                    child = _Node("", "", title, OBJECTIVE_LEVEL, node.depth + 1, False)
+                    node.children.append(child)
+                    self.nodes.insert(self.nodes.index(node) + len(node.children), child)
+                    if OBJECTIVE_LEVEL not in self.levels:
+                        self.levels.append(OBJECTIVE_LEVEL)
+                child.actions.append(action)
+                node.actions.remove(action)
 
     def _drop_restatements(self) -> None:
         """A programme that regroups the plan ("Objectif 2 : Accompagner les parents", its sub-objectives, the
@@ -1254,6 +1276,7 @@ class Recogniser:
                         self.acronyms[acronym] = " ".join(taken).strip(" ,;:")[:255]
 
 
+OBJECTIVE_LEVEL = "Objectif"  # the objective a fiche names, when the document's tree has no such level
 CHAPTER_LEVEL = "Thème"  # a chapter that holds one part of the plan and does not name its level
 
 GLOSSARY_TITLES = {

@@ -295,3 +295,50 @@ def test_docx_numbered_chapter_headings_in_capitals_are_the_outline(tmp_path):
     assert check(draft) == []
     tree = [(depth, title) for depth, _level, title, _a in _tree(draft["nodes"])]
     assert tree == [(0, "Accéder à ses droits"), (1, "Développer l'inclusion numérique")]
+
+
+# The objective a fiche names, when the tree has no level below its axes
+
+
+def test_txt_fiches_under_an_axis_grouped_by_their_general_objective():
+    text = (
+        "AXE 1 : Soutenir les parents\n\n"
+        "4.1.1 Action : Groupes de parole\n\n"
+        "Objectif général : Offrir des espaces de dialogue entre parents\n\n"
+        "4.1.2 Action : Lien familles-écoles\n\n"
+        "Objectif général : Renforcer le lien familles-écoles\n\n"
+        "4.1.3 Action : Café des parents\n\n"
+        "Objectif général : Offrir des espaces de dialogue entre parents\n"
+    )
+    draft = _read(text)
+    refs = {a["ref"]: a["title"] for a in draft["actions"]}
+    tree = [(depth, level, title, [refs[r] for r in actions]) for depth, level, title, actions in _tree(draft["nodes"])]
+    assert tree == [
+        (0, "Axe", "Soutenir les parents", []),
+        (1, "Objectif", "Offrir des espaces de dialogue entre parents", ["Groupes de parole", "Café des parents"]),
+        (1, "Objectif", "Renforcer le lien familles-écoles", ["Lien familles-écoles"]),
+    ]
+
+
+def test_docx_fiche_tables_under_an_axis_grouped_by_their_general_objective(tmp_path):
+    from docx import Document
+
+    document = Document()
+    document.add_heading("Axe 2 : Un quartier inclusif pour les jeunes", level=1)
+    for title, objective in (
+        ("Action 1 : Point information jeunesse", "Faciliter l'accès des jeunes à l'information"),
+        ("Action 2 : Chantiers éducatifs", "Accompagner les jeunes dans leur parcours"),
+    ):
+        document.add_heading(title, level=2)
+        table = document.add_table(rows=2, cols=2)
+        table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Contexte", "Objectif général"
+        table.rows[1].cells[0].text, table.rows[1].cells[1].text = "Peu de lieux pour les jeunes.", objective
+    document.save(tmp_path / "fiches.docx")
+    draft, _report = read_document(tmp_path / "fiches.docx")
+    assert check(draft) == []
+    tree = [(depth, title, len(actions)) for depth, _level, title, actions in _tree(draft["nodes"])]
+    assert tree == [
+        (0, "Un quartier inclusif pour les jeunes", 0),
+        (1, "Faciliter l'accès des jeunes à l'information", 1),
+        (1, "Accompagner les jeunes dans leur parcours", 1),
+    ]
