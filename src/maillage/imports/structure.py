@@ -215,6 +215,24 @@ def split_glued(text: str) -> list[str]:
     return [part for part in parts if part]
 
 
+_GLUED_NOUN = re.compile(r"(?<=[a-zéèêàçû)])\s+(?=[A-ZÉÈ][a-zéèêàçû]{2,}\b)")
+
+
+def split_noun_phrases(text: str) -> list[str]:
+    """Noun phrases run together by a PDF extraction, cut before a capitalised word that does not follow an
+    article or a preposition ("… du lien social Consolidation de l'offre …"), each part three words at least."""
+    if is_infinitive(text):
+        return [text]
+    parts, start = [], 0
+    for found in _GLUED_NOUN.finditer(text):
+        before, after = text[start : found.start()].split(), text[found.end() :].split()
+        if len(before) >= 3 and len(after) >= 3 and normalise(before[-1]) not in _STOP:
+            parts.append(text[start : found.start()].strip())
+            start = found.end()
+    parts.append(text[start:].strip())
+    return [part for part in parts if part]
+
+
 @dataclass
 class _Node:
     code: str
@@ -939,7 +957,7 @@ class Recogniser:
         self.used[index] = True
         top = self.stack[0]
         levels = [lvl for lvl in self.legend if lvl != top.level]
-        for part in split_glued(text):
+        for part in [p for glued in split_glued(text) for p in split_noun_phrases(glued)]:
             current = self.stack[-1]
             position = levels.index(current.level) if current.level in levels else -1
             if current is top:

@@ -342,3 +342,22 @@ def test_docx_fiche_tables_under_an_axis_grouped_by_their_general_objective(tmp_
         (1, "Faciliter l'accès des jeunes à l'information", 1),
         (1, "Accompagner les jeunes dans leur parcours", 1),
     ]
+
+
+def test_txt_noun_phrases_run_together_in_a_flattened_table_are_two_nodes():
+    text = (
+        "Enjeux\nObjectif stratégique\nObjectif opérationnel\nPriorité\n\n"
+        "AXE 5 EDUCATION : placer l'enfant au cœur du projet éducatif\n\n"
+        "Développer une politique éducative partagée\n"
+        "Soutenir les projets éducatifs collectifs\n"
+        "Soutenir les actions d'accompagnement scolaire\n"
+        "Soutien aux écoles sur les projets de lien social Consolidation de l'offre d'accompagnement scolaire\n"
+        "Accueil des familles de la Petite Enfance\n"
+    )
+    draft = _read(text)
+    priorities = [title for _d, level, title, _a in _tree(draft["nodes"]) if level == "Priorité"]
+    assert priorities == [
+        "Soutien aux écoles sur les projets de lien social",
+        "Consolidation de l'offre d'accompagnement scolaire",
+        "Accueil des familles de la Petite Enfance",  # a capital after an article: one phrase
+    ]
