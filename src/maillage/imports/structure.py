@@ -190,7 +190,10 @@ def is_infinitive(text: str) -> bool:
         bool(first)
         and len(first[0]) >= 4
         and first[0].endswith(("er", "ir", "re"))
-        and not first[0].endswith(("aire", "ure", "oire", "iere"))
+        and (
+            not first[0].endswith(("aire", "ure", "oire", "iere"))
+            or first[0].endswith(("faire", "plaire", "traire", "taire", "clure", "croire"))
+        )
         and first[0] not in _VERB_LIKE_NOUNS
     )
 
@@ -739,6 +742,8 @@ class Recogniser:
         ):
             self.unnamed_node(text.rstrip(" :"), depth=self._zone_depth())
             self.label_node = False
+            if is_infinitive(text):
+                self.zone_status = None  # "Faire vivre le projet dans la durée": an aim, not what was done
             self.used[index] = True
             return index + 1
         return index + 1
@@ -905,7 +910,10 @@ class Recogniser:
             if block.level > 0 and self.last_action is not None and not self.status and not self.stack:
                 self.add_child(self.last_action, block)
                 return index + 1
-            action = self.add_action(title, status=self.status or self.line_status(text), where=block.where)
+            status = self.status or self.line_status(text)
+            if status in (None, "done") and _MEASURED.match(text) and tense_status(text, None) != "done":
+                status = "in_progress"  # "Déploiement de l'annuaire : 72 structures fin 2023": measured on the way
+            action = self.add_action(title, status=status, where=block.where)
             if description:
                 action.setdefault("description", description)
             self.used[index] = True
@@ -1336,7 +1344,7 @@ def _title_and_result(text: str) -> tuple[str, str]:
     if arrow and arrow.start() >= 4 and text.count("(", 0, arrow.start()) == text.count(")", 0, arrow.start()):
         title, result = _title_and_result(text[: arrow.start()])
         return title, " ".join(part for part in (result, text[arrow.end() :].strip()) if part)
-    found = re.match(r"^(.{4,120}?)\s*:\s*(\+?\d.*)$", text)
+    found = _MEASURED.match(text)
     if found:
         return found.group(1).strip(), found.group(2).strip()
     found = re.match(r"^(.{20,}?),\s+(avec\s+.*\d.*)$", text)
@@ -1345,6 +1353,7 @@ def _title_and_result(text: str) -> tuple[str, str]:
     return text, ""
 
 
+_MEASURED = re.compile(r"^(.{4,120}?)\s*:\s*(\+?\d.*)$")
 _MONTHS = {
     "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
     "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
@@ -1397,7 +1406,7 @@ def tense_status(text: str, today: date | None) -> str | None:
         return "in_progress"
     if _RECURRING.search(text):
         return "continuous"
-    if _DONE_TENSE.search(text):
+    if any(_says_done(text, found) for found in _DONE_TENSE.finditer(text)):
         return "done"
     if today is None:
         return None
@@ -1410,6 +1419,12 @@ def tense_status(text: str, today: date | None) -> str | None:
     if len(years) == 1 and re.search(rf"\b(?:en|fin|début|depuis)\s+{years[0]}\b|\({years[0]}\)", text, re.I):
         return "in_progress" if years[0] == today.year else "done" if years[0] < today.year else "planned"
     return None
+
+
+def _says_done(text: str, found: re.Match) -> bool:
+    """A past participle tells the action is done, unless it agrees with a plural noun before it and so qualifies
+    that noun ("les projets réalisés"; but "Réunion des partenaires réalisée" is done)."""
+    return not found.group(0).endswith("s") or not re.search(r"\b(?:les|des|aux|ses|leurs|nos|vos)\s+[\w'’-]+\s+$", text[: found.start()], re.I)
 
 
 def zone_status(text: str) -> str | None:

@@ -129,13 +129,16 @@ DECK = (
     "- Atelier parents autour des écrans\n\n"
     "Territoire Sud\n"
     "- Journée de sensibilisation aux vulnérabilités\n"
-    "- Mettre en place un annuaire partagé\n\n"
+    "- Mettre en place un annuaire partagé\n"
+    "Faire vivre le projet dans la durée\n"
+    "- Une plateforme collaborative avec les partenaires\n\n"
     "BILAN DU PROJET DE TERRITOIRE\n\n"
     "Les axes et actions du projet\n\n"
     "Favoriser la mobilité:\n\n"
     "Développer des ateliers autour du vélo\n\n"
     "■ Formation des agents d'accueil en 2025 → nouveaux modes de faire\n"
     "- Visite d'un garage solidaire\n"
+    "- Déploiement de l'annuaire : 72 structures partenaires fin 2024\n"
     "- Un forum des associations, tous les 2 ans => la 2e édition s'est tenue en mai 2024\n"
     "- Une démarche d'innovation sociale, avec une 1ère promotion de 12 projets\n"
     "- Pour plus d'informations :\n\n"
@@ -165,6 +168,7 @@ def test_txt_slide_deck_nodes_actions_and_statuses():
     assert [(depth, title) for depth, _level, title in tree[3:]] == [
         (0, "Territoire Nord"),
         (0, "Territoire Sud"),
+        (0, "Faire vivre le projet dans la durée"),
         (0, "Favoriser la mobilité"),
     ]
     actions = _titles(draft)
@@ -176,6 +180,8 @@ def test_txt_slide_deck_nodes_actions_and_statuses():
         "Atelier parents autour des écrans": "done",  # a noun, not the verb of something to do
         "Journée de sensibilisation aux vulnérabilités": "done",
         "Mettre en place un annuaire partagé": "planned",  # an infinitive: still to do
+        "Une plateforme collaborative avec les partenaires": "planned",  # under a title that states an aim
+        "Déploiement de l'annuaire": "in_progress",  # a result measured on the way
         "Développer des ateliers autour du vélo": "planned",  # the line under a "Thème :" label
         "Formation des agents d'accueil en 2025": "in_progress",  # the document's year
         "Visite d'un garage solidaire": "done",  # in a chapter reviewing what was done
@@ -231,6 +237,7 @@ def test_docx_title_announcing_done_actions(tmp_path):
         ("Formation des agents en 2022", "done"),
         ("Les femmes victimes (2022), les auteurs (2023)", "continuous"),
         ("Ouvrir un lieu d'accueil", None),
+        ("Une démarche d'évaluation sur les projets réalisés", None),  # the participle qualifies "projets"
     ],
 )
 def test_status_from_the_tense_and_dates_of_a_line(line, status):
