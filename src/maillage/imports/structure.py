@@ -1421,10 +1421,14 @@ def tense_status(text: str, today: date | None) -> str | None:
     return None
 
 
+_PLURAL_NOUN_END = re.compile(r"\b(?:les|des|aux|ses|leurs|nos|vos)\s+[\w'’-]+\s+$", re.I)
+
+
 def _says_done(text: str, found: re.Match) -> bool:
     """A past participle tells the action is done, unless it agrees with a plural noun before it and so qualifies
     that noun ("les projets réalisés"; but "Réunion des partenaires réalisée" is done)."""
-    return not found.group(0).endswith("s") or not re.search(r"\b(?:les|des|aux|ses|leurs|nos|vos)\s+[\w'’-]+\s+$", text[: found.start()], re.I)
+    before = text[: found.start()]
+    return not found.group(0).endswith("s") or not _PLURAL_NOUN_END.search(before)
 
 
 def zone_status(text: str) -> str | None:
