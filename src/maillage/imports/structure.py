@@ -457,12 +457,16 @@ class Recogniser:
         reference = reference[0].upper() + reference[1:] if reference else ""
         return (title[: found.start()] + " " + title[found.end() :]).strip(), reference
 
-    def match_action(self, title: str, threshold: float = 0.5) -> dict | None:
+    def match_action(self, title: str, threshold: float = 0.5, top: _Node | None = None) -> dict | None:
+        """The action read before whose title is closest (Dice ≥ threshold); with ``top``, only under that top node
+        (or under none)."""
         best, score = None, threshold
         words = _words(title)
         if not words:
             return None
         for action in self.actions:
+            if top is not None and action.get("_top") not in (None, top):
+                continue
             known = action.get("_words")
             if known is None or action.get("_words_of") != action["title"]:
                 known = action["_words"] = _words(action["title"])
@@ -609,7 +613,8 @@ class Recogniser:
         if fiche and len(text) < 300:
             code = fiche.group("code1") or fiche.group("code2") or fiche.group("code3") or ""
             title = fiche.group("title1") or fiche.group("title2") or fiche.group("title3")
-            existing = self.match_action(title, 0.8)
+            # a fiche restates an action of its own axis, not one of another project's in the same file
+            existing = self.match_action(title, 0.8, top=self.stack[0] if self.stack else None)
             action = existing or self.add_action(title, code=code, where=block.where)
             self.fiche, self.section, self.role = action, None, None
             self.last_action = action

@@ -368,3 +368,21 @@ def test_txt_noun_phrases_run_together_in_a_flattened_table_are_two_nodes():
         "Consolidation de l'offre d'accompagnement scolaire",
         "Accueil des familles de la Petite Enfance",  # a capital after an article: one phrase
     ]
+
+
+def test_txt_fiche_of_a_second_project_is_not_taken_for_an_action_of_the_first():
+    text = (
+        "AXE 2 : Grandir et réussir\n\n"
+        "Soutenir les parents\n"
+        "03. Quel accompagnement individuel ?\n\n"
+        "Action 2.3 : Quel accompagnement individuel\n\n"
+        "Public cible : les parents\n\n"
+        "AXE 2 : TENDRE VERS UN QUARTIER INCLUSIF POUR LES JEUNES\n\n"
+        "Action 4.2.3 : Accompagnement individuel\n\n"
+        "Public cible : les jeunes de 16 à 25 ans\n"
+    )
+    draft = _read(text)
+    actions = {a["title"]: a for a in draft["actions"]}
+    assert set(actions) == {"Quel accompagnement individuel ?", "Accompagnement individuel"}
+    assert actions["Quel accompagnement individuel ?"]["target_public"] == "les parents"  # its own fiche
+    assert actions["Accompagnement individuel"]["target_public"] == "les jeunes de 16 à 25 ans"
