@@ -42,6 +42,7 @@ class Block:
     level: int = 0  # a heading's rank (1 is the top) or an item's depth (0 is the top)
     cells: list[str] = field(default_factory=list)  # a row's cells, in the interchange text form
     table: int = 0  # the rows of one table share a number
+    gap: bool = True  # a blank line before it (a text file); False: the line right after the previous block
 
 
 def max_pages() -> int:
@@ -207,7 +208,9 @@ def _text(data: bytes, name: str, progress, markdown: bool = False) -> list[Bloc
     table = 0
     paragraph: list[str] = []
     paragraph_start = 0
+    paragraph_gap = True
     last_was_row = False
+    blank = True  # the line before was blank: the cells of a table whose tab separators were lost are told apart so
 
     def flush():
         nonlocal paragraph
@@ -215,7 +218,8 @@ def _text(data: bytes, name: str, progress, markdown: bool = False) -> list[Bloc
             joined = clean(" ".join(paragraph))
             if joined:
                 kind = "heading" if _looks_like_title(joined) else "paragraph"
-                blocks.append(Block(kind, joined, f"ligne {paragraph_start}", level=1 if kind == "heading" else 0))
+                level = 1 if kind == "heading" else 0
+                blocks.append(Block(kind, joined, f"ligne {paragraph_start}", level=level, gap=paragraph_gap))
             paragraph = []
 
     step = max(1, len(lines) // 50)
@@ -227,7 +231,9 @@ def _text(data: bytes, name: str, progress, markdown: bool = False) -> list[Bloc
         if not line.strip():
             flush()
             last_was_row = False  # a blank line ends a table
+            blank = True
             continue
+        was_blank, blank = blank, False
         if markdown and (heading := re.match(r"^(#{1,6})\s+(.*)$", line)):
             flush()
             blocks.append(Block("heading", clean(heading.group(2)), where, level=len(heading.group(1))))
@@ -276,7 +282,7 @@ def _text(data: bytes, name: str, progress, markdown: bool = False) -> list[Bloc
         if paragraph and not _continues(paragraph[-1], line.strip()):
             flush()
         if not paragraph:
-            paragraph_start = number
+            paragraph_start, paragraph_gap = number, was_blank
         paragraph.append(line.strip())
     flush()
     progress(len(lines), len(lines))

@@ -22,6 +22,7 @@ Everything not placed is kept with its location for the report.
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.utils.text import slugify
 
@@ -89,7 +90,8 @@ SECTION_LABELS = [
     ("objectif s general aux", "objectives"), ("objectifs generaux et operationnels", "objectives"),
     ("objectif general", "general_objective"), ("objectifs generaux", "general_objective"),
     ("objectifs operationnels", "operational_objectives"), ("objectif operationnel", "operational_objectives"),
-    ("objectifs", "objectives"), ("contexte", "context"), ("elements de contexte", "context"), ("constat", "context"),
+    ("objectifs", "objectives"), ("objectif", "objectives"), ("contexte", "context"),
+    ("elements de contexte", "context"), ("constat", "context"),
     ("public cible", "target_public"), ("publics cibles", "target_public"), ("public", "target_public"),
     ("publics", "target_public"), ("beneficiaires", "target_public"),
     ("presentation de l action", "description"), ("presentation", "description"), ("description", "description"),
@@ -181,8 +183,27 @@ def announces_actions(text: str) -> bool:
 
 
 def is_infinitive(text: str) -> bool:
+    """Whether a line starts with a verb ("Développer …", "Mettre en place …"), not a noun that looks like one
+    ("Atelier …", "Rencontre …", "Partenaire …", "Culture …")."""
     first = normalise(text).split()[:1]
-    return bool(first) and len(first[0]) >= 4 and first[0].endswith(("er", "ir", "re"))
+    return (
+        bool(first)
+        and len(first[0]) >= 4
+        and first[0].endswith(("er", "ir", "re"))
+        and (
+            not first[0].endswith(("aire", "ure", "oire", "iere"))
+            or first[0].endswith(("faire", "plaire", "traire", "taire", "clure", "croire"))
+        )
+        and first[0] not in _VERB_LIKE_NOUNS
+    )
+
+
+_VERB_LIKE_NOUNS = {
+    "atelier", "rencontre", "charte", "offre", "centre", "chantier", "dossier", "foyer", "quartier", "loisir",
+    "lettre", "cadre", "premier", "autre", "entre", "notre", "votre", "titre", "livre", "ordre", "nombre", "membre",
+    "calendrier", "courrier", "pilier", "metier", "papier", "avenir", "plaisir", "souvenir", "theatre", "registre",
+    "fenetre", "filtre", "spectre", "poster", "flyer", "manager", "leader", "cluster", "master",
+}  # fmt: skip
 
 
 def split_glued(text: str) -> list[str]:
@@ -191,6 +212,24 @@ def split_glued(text: str) -> list[str]:
     for found in _GLUED_VERB.finditer(text):
         before = text[start : found.start()].split()
         if before and normalise(before[-1]) not in _STOP and not before[-1].endswith("/"):
+            parts.append(text[start : found.start()].strip())
+            start = found.end()
+    parts.append(text[start:].strip())
+    return [part for part in parts if part]
+
+
+_GLUED_NOUN = re.compile(r"(?<=[a-zéèêàçû)])\s+(?=[A-ZÉÈ][a-zéèêàçû]{2,}\b)")
+
+
+def split_noun_phrases(text: str) -> list[str]:
+    """Noun phrases run together by a PDF extraction, cut before a capitalised word that does not follow an
+    article or a preposition ("… du lien social Consolidation de l'offre …"), each part three words at least."""
+    if is_infinitive(text):
+        return [text]
+    parts, start = [], 0
+    for found in _GLUED_NOUN.finditer(text):
+        before, after = text[start : found.start()].split(), text[found.end() :].split()
+        if len(before) >= 3 and len(after) >= 3 and normalise(before[-1]) not in _STOP:
             parts.append(text[start : found.start()].strip())
             start = found.end()
     parts.append(text[start:].strip())
@@ -206,6 +245,7 @@ class _Node:
     depth: int
     named: bool
     children: list = field(default_factory=list)
+    tentative: bool = False  # a chapter taken for a node: dropped if nothing is placed under it
     actions: list = field(default_factory=list)
 
 
@@ -220,6 +260,7 @@ class Recogniser:
         self.stack: list[_Node] = []
         self.nodes: list[_Node] = []
         self.codes: set[str] = set()
+        self.chapters: set[str] = set()  # numbers of the outline's chapters (titles in capitals), not nodes
         self.actions: list[dict] = []
         self.action_keys: dict[tuple, dict] = {}
         self.fiche: dict | None = None
@@ -229,6 +270,10 @@ class Recogniser:
         self.grid: dict[int, str] = {}
         self.scale: str | None = None
         self.zone = False
+        self.chapter_status: str | None = None  # "done" in a chapter that reviews what was done ("Bilan …")
+        self.zone_status: str | None = None  # the status a title announcing actions gives ("Actions menées")
+        self.label_node = False  # after a "Thème :" label in a zone of actions: its paragraphs are actions
+        self.date: date | None = None  # the document's own date: lines dated before it are done
         self.group_table: tuple[int, int, int, str] | None = None  # table, node column, action column, level
         self.labels: dict[int, str] = {}  # column → fiche section of the last label row
         self.label_table = 0
@@ -317,6 +362,9 @@ class Recogniser:
         self.grid = {}
 
     def bare_node(self, numeric: str, title: str) -> _Node | None:
+        if sentence_case(title) != title or numeric.rsplit(".", 1)[0] in self.chapters:
+            self.chapters.add(numeric)  # "2.4. ORIENTATIONS THÉMATIQUES" and its sections: the document's outline
+            return None
         for node in self.nodes:
             if node.numeric == numeric:
                 self._reenter(node)
@@ -373,7 +421,12 @@ class Recogniser:
                 (
                     a
                     for a in self.actions
-                    if a.get("_number") and a["_top"] is not top and normalise(a["title"]) == normalise(title)
+                    if a.get("_number")
+                    and a["_top"] is not top
+                    and (
+                        normalise(a["title"]) == normalise(title)
+                        or (a["_number"] == number and similarity(a["title"], title) >= 0.5)
+                    )
                 ),
                 None,
             )
@@ -404,12 +457,16 @@ class Recogniser:
         reference = reference[0].upper() + reference[1:] if reference else ""
         return (title[: found.start()] + " " + title[found.end() :]).strip(), reference
 
-    def match_action(self, title: str, threshold: float = 0.5) -> dict | None:
+    def match_action(self, title: str, threshold: float = 0.5, top: _Node | None = None) -> dict | None:
+        """The action read before whose title is closest (Dice ≥ threshold); with ``top``, only under that top node
+        (or under none)."""
         best, score = None, threshold
         words = _words(title)
         if not words:
             return None
         for action in self.actions:
+            if top is not None and action.get("_top") not in (None, top):
+                continue
             known = action.get("_words")
             if known is None or action.get("_words_of") != action["title"]:
                 known = action["_words"] = _words(action["title"])
@@ -425,10 +482,66 @@ class Recogniser:
 
     def run(self) -> None:
         self._find_period()
+        self._find_date()
         index = 0
         while index < len(self.blocks):
             index = self.step(index)
         self._inline_acronyms()
+        self._objectives_from_fiches()
+        self._drop_restatements()
+        self._drop_empty_chapters()
+
+    def _objectives_from_fiches(self) -> None:
+        """Fiches listed straight under a top node (an axis with no level below it) name their objective in their
+        "Objectif général": that objective is the level the tree leaves out, the node that holds the fiche (when
+        most of the node's actions are such fiches)."""
+        for node in [n for n in self.roots if not n.children]:
+            if sum(1 for a in node.actions if a.get("general_objective")) * 2 < len(node.actions) or not node.actions:
+                continue  # most of its actions are fiches that name their objective
+            for action in list(node.actions):
+                title = (action.get("general_objective") or "").split("\n\n")[0].strip()
+                if not title or len(title) > 300:
+                    continue
+                child = next((c for c in node.children if normalise(c.title) == normalise(title)), None)
+                if child is None:
+                    child = _Node("", "", title, OBJECTIVE_LEVEL, node.depth + 1, False)
+                    node.children.append(child)
+                    self.nodes.insert(self.nodes.index(node) + len(node.children), child)
+                    if OBJECTIVE_LEVEL not in self.levels:
+                        self.levels.append(OBJECTIVE_LEVEL)
+                child.actions.append(action)
+                node.actions.remove(action)
+
+    def _drop_restatements(self) -> None:
+        """A programme that regroups the plan ("Objectif 2 : Accompagner les parents", its sub-objectives, the
+        actions it lists) restates nodes read before and actions placed elsewhere: it is a view, not the tree."""
+        for node in [n for n in self.nodes if n.named and (n.children or n.actions)]:
+            if node not in self.nodes:
+                continue  # inside a programme already dropped
+            subtree = [node, *_subtree(node)]
+            inside = {id(n) for n in subtree}
+            before = [n for n in self.nodes[: self.nodes.index(node)] if id(n) not in inside]
+            elsewhere = {id(a) for n in self.nodes if id(n) not in inside for a in n.actions}
+            if all(any(similarity(n.title, b.title) >= 0.8 for b in before) for n in subtree) and all(
+                id(a) in elsewhere for n in subtree for a in n.actions
+            ):
+                siblings = next((n.children for n in self.nodes if node in n.children), self.roots)
+                siblings.remove(node)
+                for n in subtree:
+                    self.nodes.remove(n)
+
+    def _drop_empty_chapters(self) -> None:
+        for node in [n for n in self.nodes if n.tentative and not n.children and not n.actions]:
+            siblings = next((n.children for n in self.nodes if node in n.children), self.roots)
+            siblings.remove(node)
+            self.nodes.remove(node)
+
+    def _find_date(self) -> None:
+        for block in self.blocks[:40]:
+            found = _date_in(block.text)
+            if found:
+                self.date = found
+                return
 
     def _find_period(self) -> None:
         for block in self.blocks[:80]:
@@ -443,6 +556,8 @@ class Recogniser:
     def step(self, index: int) -> int:
         block = self.blocks[index]
         text = block.text.strip()
+        if block.kind != "paragraph":
+            self.label_node = False  # the lines under a "Thème :" label end with its paragraphs
         if block.kind == "row":
             self.row(index, block)
             return index + 1
@@ -455,6 +570,24 @@ class Recogniser:
             self.used[index] = True
             return index + 1
         self.body_mention(block)
+
+        # A chapter holding one part of the plan: "LA PETITE ENFANCE" over "Enjeux et plan d'action"
+        nxt = self._next(index)
+        if (
+            block.kind == "heading"
+            and nxt is not None
+            and nxt.kind in ("heading", "paragraph")
+            and plan_subtitle(nxt.text.strip())
+            and len(text) < 120
+            and not _NAMED.match(text)
+        ):
+            node = self.unnamed_node(sentence_case(text), depth=0, level=CHAPTER_LEVEL)
+            node.tentative = True
+            self.used[index] = self.used[index + 1] = True
+            self.fiche, self.section, self.zone = None, None, False
+            return index + 2
+        if block.kind == "paragraph" and (end := self.flattened_group_table(index)):
+            return end
 
         # The tree
         named = _NAMED.match(text)
@@ -480,10 +613,20 @@ class Recogniser:
         if fiche and len(text) < 300:
             code = fiche.group("code1") or fiche.group("code2") or fiche.group("code3") or ""
             title = fiche.group("title1") or fiche.group("title2") or fiche.group("title3")
-            existing = self.match_action(title, 0.8)
+            # a fiche restates an action of its own axis, not one of another project's in the same file
+            existing = self.match_action(title, 0.8, top=self.stack[0] if self.stack else None)
             action = existing or self.add_action(title, code=code, where=block.where)
             self.fiche, self.section, self.role = action, None, None
             self.last_action = action
+            self.used[index] = True
+            return index + 1
+        project = _PROJECT_LINE.match(text)
+        if project and (project.group("state") or project.group("years")) and block.kind != "item":
+            action = self.add_action(project.group("title"), where=block.where,
+                                     status=match_word("status", project.group("state") or "") or None)  # fmt: skip
+            if project.group("years"):
+                self.add_period(action, project.group("years").replace(" ", ""))
+            self.fiche, self.section, self.role, self.last_action = action, None, None, action
             self.used[index] = True
             return index + 1
         bare = _BARE.match(text)
@@ -519,9 +662,14 @@ class Recogniser:
             return index + 1
         inline = re.match(r"^([^:]{3,40}?)\s*:\s+(.+)$", text)
         if inline and self.fiche is not None and (inline_section := section_of(inline.group(1))):
-            self.add_section(self.fiche, inline_section, [inline.group(2)])
-            self.used[index] = True
-            return index + 1
+            end = index + 1
+            while end < len(self.blocks) and self.blocks[end].kind == "item" and self.blocks[end].level > block.level:
+                end += 1  # an item "Objectif : …" keeps its sub-items: they are the section's, not actions
+            lines = [inline.group(2)] + [f"- {self.blocks[i].text.strip()}" for i in range(index + 1, end)]
+            self.add_section(self.fiche, inline_section, lines)
+            for i in range(index, end):
+                self.used[i] = True
+            return end
         if self.fiche is not None and self.section is not None and block.kind in ("paragraph", "item"):
             line = f"- {text}" if block.kind == "item" else text
             self.add_section(self.fiche, self.section, [line], paragraphs=True)
@@ -530,16 +678,24 @@ class Recogniser:
 
         # Headings change the context
         if block.kind == "heading":
+            if len(text.split()) >= 2:  # a one-word heading is a label on a slide, not a new part
+                self.chapter_status = "done" if _REVIEW.search(normalise(text)) else None
             self.zone = announces_actions(text)
+            self.zone_status = zone_status(text) if self.zone else None
+            self.label_node = False
             self._reset_context()
             self.fiche, self.section = None, None
             if self.zone:
                 self.used[index] = True
                 return index + 1
         elif block.kind == "paragraph" and announces_actions(text) and not text.endswith("."):
-            self.zone = True
+            self.zone, self.zone_status, self.label_node = True, zone_status(text), False
             self.used[index] = True
             return index + 1
+        if (counted := _COUNTED.match(text)) and block.kind in ("paragraph", "heading"):
+            end = self.counted_nodes(index, int(counted.group("count")), counted.group("word"))
+            if end:
+                return end
 
         # Actions from context
         if block.kind == "item" or (self.status and block.kind == "paragraph" and len(text) < 300):
@@ -567,17 +723,117 @@ class Recogniser:
         if (
             self.zone
             and block.kind == "paragraph"
+            and text.endswith(":")
+            and len(text.split()) <= 4
+            and nxt is not None
+            and nxt.kind == "paragraph"
+        ):  # "Parentalité :" over the lines of its actions
+            self.unnamed_node(text.rstrip(" :"), depth=self._zone_depth())
+            self.label_node = True
+            self.used[index] = True
+            return index + 1
+        if self.zone and self.label_node and block.kind == "paragraph" and len(text) < 200 and not text.endswith("."):
+            self.add_action(text, status=self.line_status(text), where=block.where)
+            self.used[index] = True
+            return index + 1
+        if (
+            self.zone
+            and block.kind == "paragraph"
             and nxt is not None
             and nxt.kind == "item"
             and len(text) < 200
             and not text.endswith((".", ":"))
             and not _CHAPTER.match(text)
         ):
-            self.unnamed_node(text.rstrip(" :"), depth=self.stack[0].depth + 1 if self.stack and self.stack[0].named
-                              and False else None)  # fmt: skip
+            self.unnamed_node(text.rstrip(" :"), depth=self._zone_depth())
+            self.label_node = False
+            if is_infinitive(text):
+                self.zone_status = None  # "Faire vivre le projet dans la durée": an aim, not what was done
             self.used[index] = True
             return index + 1
         return index + 1
+
+    def _zone_depth(self) -> int:
+        """The titles of a zone of actions are siblings, one level under the deepest named node."""
+        named = [n for n in self.stack if n.named]
+        return named[-1].depth + 1 if named else 0
+
+    def counted_nodes(self, index: int, count: int, word: str) -> int:
+        """ "Les 7 engagements" over seven short lines: the nodes of that level. Headings, questions, figures and
+        lines of level words between them are skipped; an item, a sentence or a label ends the search.
+        Returns the index after the last node, or 0 when there are not that many lines."""
+        found, end = [], index + 1
+        while end < len(self.blocks) and len(found) < count:
+            block = self.blocks[end]
+            text = block.text.strip()
+            if block.kind == "heading" or text.endswith("?") or not re.search(r"[^\W\d_]", text):
+                end += 1
+                continue
+            if not re.sub(rf"\b(?:{_LEVEL_ALTERNATIVES})\b|\s", "", text, flags=re.I):
+                end += 1
+                continue
+            if block.kind != "paragraph" or text.endswith((".", ":")) or len(text) > 150 or _NAMED.match(text):
+                break
+            found.append(end)
+            end += 1
+        if len(found) < count:
+            return 0
+        level = _level_name(word)
+        depth = self._zone_depth()
+        for i in found:
+            self.unnamed_node(self.blocks[i].text.strip(), depth=depth, level=level)
+        for i in range(index, end):
+            self.used[i] = True
+        self.fiche, self.section, self.zone = None, None, False
+        return end
+
+    def flattened_group_table(self, index: int) -> int:
+        """A table of nodes and their actions whose tab separators the extraction lost: its header cells
+        ("Enjeux …" / "Fiches action …") on two lines, then its cells as runs of lines split by blank lines,
+        a node's cell then its actions' cell. Returns the index after the table, or 0 when it is not one."""
+        header, nxt = self.blocks[index], self._next(index)
+        first, second = header.text.strip(), nxt.text.strip() if nxt else ""
+        if (
+            nxt is None
+            or nxt.kind != "paragraph"
+            or len(first) > 80
+            or len(second) > 80
+            or not (match := _LEGEND_START.match(first))
+            or _ACTION_WORD.search(first)
+            or not _ACTION_WORD.search(second)
+        ):
+            return 0
+        cells: list[list[int]] = []
+        end = index + 2
+        while end < len(self.blocks):
+            block = self.blocks[end]
+            text = block.text.strip()
+            if (
+                block.kind != "paragraph"
+                or len(text) > 250
+                or text.endswith((".", ":"))
+                or status_heading(text)
+                or self.scale_of(text)
+                or _PERIOD_LABEL.match(text)
+                or _NAMED.match(text)
+            ):
+                break
+            if block.gap or not cells:
+                cells.append([])
+            cells[-1].append(end)
+            end += 1
+        pairs = [(cells[n], cells[n + 1]) for n in range(0, len(cells) - 1, 2)]
+        if not pairs or not any(len(actions) > 1 for _node, actions in pairs):
+            return 0  # nothing tells the cells apart: ordinary paragraphs
+        end = pairs[-1][1][-1] + 1
+        level = _level_name(match.group(0))
+        for node_cell, action_cell in pairs:
+            node_text = " ".join(self.blocks[i].text.strip() for i in node_cell)
+            lines = [self.blocks[i].text.strip() for i in action_cell]
+            self.group_line(node_text, lines, level, self.blocks[action_cell[0]].where)
+        for i in range(index, end):
+            self.used[i] = True
+        return end
 
     def _numbered_next(self, index: int) -> bool:
         for block in self.blocks[index + 1 : index + 3]:
@@ -611,6 +867,11 @@ class Recogniser:
         text = block.text.strip()
         nxt = self._next(index)
         has_children = nxt is not None and nxt.kind == "item" and nxt.level > block.level
+        intro = self._intro(index)
+        if not self.status and intro is not None and _AGENDA.match(intro.text.strip()):
+            return index + 1  # the programme of a meeting ("10h15 : ateliers :")
+        if text.endswith(":") and not has_children and not self.status:
+            return index + 1  # an introduction whose list is not there ("Pour plus d'informations :")
         if text.endswith(":") and has_children:
             intro = normalise(text)
             end = index + 1
@@ -632,8 +893,9 @@ class Recogniser:
                     self.body_mention(self.blocks[i])
                 return end
             parent = self.last_action
+            status = tense_status(text, self.date)
             for i in range(index + 1, end):
-                self.add_child(parent, self.blocks[i])
+                self.add_child(parent, self.blocks[i], status)
             self.used[index] = True
             return end
         if self.group_context() and has_children and block.level == 0 and not self.status:
@@ -653,11 +915,35 @@ class Recogniser:
             if block.level > 0 and self.last_action is not None and not self.status and not self.stack:
                 self.add_child(self.last_action, block)
                 return index + 1
-            action = self.add_action(title, status=self.status, where=block.where)
+            status = self.status or self.line_status(text)
+            if status in (None, "done") and _MEASURED.match(text) and tense_status(text, None) != "done":
+                status = "in_progress"  # "Déploiement de l'annuaire : 72 structures fin 2023": measured on the way
+            action = self.add_action(title, status=status, where=block.where)
             if description:
                 action.setdefault("description", description)
             self.used[index] = True
         return index + 1
+
+    def _intro(self, index: int) -> Block | None:
+        """The line that introduces the list an item belongs to."""
+        return next((b for b in reversed(self.blocks[max(0, index - 30) : index]) if b.kind != "item"), None)
+
+    def line_status(self, text: str) -> str | None:
+        """The status a line gives itself (its tense, its dates), else the one of the title announcing it:
+        "Exemples d'actions menées" makes its lines done, but an infinitive is still to do and a standing
+        activity (a permanence, a scheme) goes on."""
+        found = tense_status(text, self.date)
+        context = self.zone_status or self.chapter_status
+        if found or not context:
+            return found
+        if is_infinitive(text):
+            return "planned"
+        if context == "done":
+            words = normalise(text).split()
+            first = words[1:2] if words[:1] and words[0] in ("un", "une", "le", "la", "les", "l", "des") else words[:1]
+            if first and first[0] in STANDING_ACTIVITIES:
+                return STANDING_ACTIVITIES[first[0]]
+        return context
 
     def _in_list_of_actions(self, index: int) -> bool:
         """Items straight under a node heading (nothing else between) are the node's actions."""
@@ -670,11 +956,12 @@ class Recogniser:
     def group_context(self) -> bool:
         return self.zone
 
-    def add_child(self, parent: dict | None, block: Block) -> None:
+    def add_child(self, parent: dict | None, block: Block, status: str | None = None) -> None:
         if parent is None:
             return
         title, _ = _title_and_result(block.text)
-        child = self.add_action(title, where=block.where, status=self.status, to_node=False)
+        status = self.status or tense_status(block.text, self.date) or status
+        child = self.add_action(title, where=block.where, status=status, to_node=False)
         child["_parent"] = parent
 
     def legend_lines(self, index: int, text: str) -> None:
@@ -683,7 +970,7 @@ class Recogniser:
         self.used[index] = True
         top = self.stack[0]
         levels = [lvl for lvl in self.legend if lvl != top.level]
-        for part in split_glued(text):
+        for part in [p for glued in split_glued(text) for p in split_noun_phrases(glued)]:
             current = self.stack[-1]
             position = levels.index(current.level) if current.level in levels else -1
             if current is top:
@@ -741,20 +1028,13 @@ class Recogniser:
         actions = [i for i, c in filled if _ACTION_WORD.search(c) and i not in levels]
         if levels and actions and len(filled) == 2:
             column, match = next(iter(levels.items()))
-            word = match.group(0)
-            key = " ".join(w[:-1] if len(w) > 3 and w.endswith(("s", "x")) else w for w in normalise(word).split())
-            self.group_table = (block.table, column, actions[0], LEVEL_NAMES.get(key, word.capitalize()))
+            self.group_table = (block.table, column, actions[0], _level_name(match.group(0)))
             return
         if self.group_table and self.group_table[0] == block.table:
             _, node_column, action_column, level = self.group_table
             node_text = cells[node_column].strip() if node_column < len(cells) else ""
             action_text = cells[action_column].strip() if action_column < len(cells) else ""
-            if node_text:
-                depth = (self.stack[0].depth + 1) if self.stack and self.stack[0].level != level else 0
-                self.unnamed_node(node_text.replace("\n", " "), depth=depth, level=level)
-            for line in action_text.split("\n"):
-                for title in split_glued(line.removeprefix("- ").strip()):
-                    self.add_action(title, where=block.where)
+            self.group_line(node_text.replace("\n", " "), action_text.split("\n"), level, block.where)
             return
         # content under the labels of the previous row
         if self.labels and self.fiche is not None and block.table == self.label_table:
@@ -815,6 +1095,15 @@ class Recogniser:
             self.unnamed_node(first)
             return
         self.used[index] = False
+
+    def group_line(self, node_text: str, lines: list[str], level: str, where: str) -> None:
+        """One line of a table of nodes and their actions: the node (under a chapter node if any), its actions."""
+        if node_text:
+            depth = (self.stack[0].depth + 1) if self.stack and self.stack[0].level != level else 0
+            self.unnamed_node(node_text, depth=depth, level=level)
+        for line in lines:
+            for title in split_glued(line.removeprefix("- ").strip()):
+                self.add_action(title, where=where)
 
     def _section_by_content(self, content: str) -> str | None:
         head = content.split("\n", 1)[0].strip()
@@ -1018,18 +1307,147 @@ class Recogniser:
                         self.acronyms[acronym] = " ".join(taken).strip(" ,;:")[:255]
 
 
+OBJECTIVE_LEVEL = "Objectif"  # the objective a fiche names, when the document's tree has no such level
+CHAPTER_LEVEL = "Thème"  # a chapter that holds one part of the plan and does not name its level
+
 GLOSSARY_TITLES = {
     "glossaire", "sigles", "acronymes", "lexique", "liste des sigles", "abreviations", "sigles et acronymes",
 }  # fmt: skip
 _LEGEND_START = re.compile(rf"^(?:{_LEVEL_ALTERNATIVES})\b", re.I)
 
 
+def _subtree(node):
+    for child in node.children:
+        yield child
+        yield from _subtree(child)
+
+
+def _level_name(word: str) -> str:
+    """The level a level word names, as the document writes it ("Enjeux" → "Enjeu")."""
+    key = " ".join(w[:-1] if len(w) > 3 and w.endswith(("s", "x")) else w for w in normalise(word).split())
+    return LEVEL_NAMES.get(key, word.strip().capitalize())
+
+
+def plan_subtitle(text: str) -> bool:
+    """A short line naming a level and the actions ("Enjeux et plan d'action", "Objectifs et fiches actions"):
+    the subtitle of a chapter that holds one part of the plan."""
+    return len(text) < 60 and bool(_LEGEND_START.match(text)) and bool(_ACTION_WORD.search(text))
+
+
+def sentence_case(text: str) -> str:
+    """A title written in capitals ("LA PETITE ENFANCE") as a sentence ("La petite enfance")."""
+    letters = [c for c in text if c.isalpha()]
+    if letters and all(c.isupper() for c in letters):
+        return text[:1] + text[1:].lower()
+    return text
+
+
 def _title_and_result(text: str) -> tuple[str, str]:
-    """ "Déploiement de Géorienté : 72 structures partenaires" → the title, and the measured result apart."""
-    found = re.match(r"^(.{4,120}?)\s*:\s*(\+?\d.*)$", text)
+    """ "Déploiement de Géorienté : 72 structures partenaires" → the title, and the measured result apart; so too
+    what follows an arrow ("Formation des agents → nouveaux modes de faire") and a closing "…, avec 30 inscrits"."""
+    arrow = re.search(r"\s*(?:→|=>|⇒|⟶)\s*", text)
+    if arrow and arrow.start() >= 4 and text.count("(", 0, arrow.start()) == text.count(")", 0, arrow.start()):
+        title, result = _title_and_result(text[: arrow.start()])
+        return title, " ".join(part for part in (result, text[arrow.end() :].strip()) if part)
+    found = _MEASURED.match(text)
+    if found:
+        return found.group(1).strip(), found.group(2).strip()
+    found = re.match(r"^(.{20,}?),\s+(avec\s+.*\d.*)$", text)
     if found:
         return found.group(1).strip(), found.group(2).strip()
     return text, ""
+
+
+_MEASURED = re.compile(r"^(.{4,120}?)\s*:\s*(\+?\d.*)$")
+_MONTHS = {
+    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
+    "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
+}  # fmt: skip
+_FULL_DATE = re.compile(
+    r"\b(?:(?P<day>\d{1,2})(?:er)?\s+)?(?P<month>" + "|".join(_MONTHS) + r")\s+(?P<year>(?:19|20)\d{2})\b"
+    r"|\b(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>(?:19|20)\d{2})\b"
+)
+_DONE_TENSE = re.compile(
+    r"\b(?:a|ont|avait|avaient) été \w+|\bs.est (?:tenue?|déroulée?|terminée?)s?\b|\bse sont (?:tenue?|déroulée?)s?\b"
+    r"|\b(?:réalisée?s?|terminée?s?|achevée?s?|menée?s?|finalisée?s?)\b",
+    re.I,
+)
+_RECURRING = re.compile(
+    r"\btous les (?:\d+ )?(?:ans|mois|semaines|jours|trimestres)\b|\bchaque (?:année|mois|semaine|trimestre)\b"
+    r"|\b(?:annuel|annuelle|hebdomadaire|mensuel|mensuelle)s?\b",
+    re.I,
+)
+STANDING_ACTIVITIES = {
+    "permanence": "continuous", "permanences": "continuous", "dispositif": "continuous",
+    "dispositifs": "continuous", "partenariat": "continuous", "participation": "continuous",
+    "demarche": "in_progress", "demarches": "in_progress",
+}  # fmt: skip  # done activities of these kinds are not over: a permanence is still held, a process still runs
+_PROJECT_LINE = re.compile(
+    r"^(?:projet|action)\s+(?P<state>en cours|réalisée?|terminée?|à venir|prévue?|nouvelle|en projet)?\s*"
+    r"(?P<years>(?:19|20)\d{2}(?:\s*[-/–]\s*(?:19|20)\d{2})?)?\s*:\s*(?P<title>[^:]{3,150})$",
+    re.I,
+)
+_REVIEW = re.compile(r"\b(?:bilan|bilans|realisations|actions realisees|retour sur)\b")
+_COUNTED = re.compile(rf"^(?:les\s+)?(?P<count>[2-9]|1\d)\s+(?P<word>{_LEVEL_ALTERNATIVES})\s*:?$", re.I)
+
+
+def _date_in(text: str) -> date | None:
+    """The first date a line writes in full ("24 septembre 2024", "mai 2024" as its first day, "13/09/2023")."""
+    for found in _FULL_DATE.finditer(text.lower().replace("é", "e").replace("û", "u")):
+        try:
+            if found.group("month"):
+                return date(int(found.group("year")), _MONTHS[found.group("month")], int(found.group("day") or 1))
+            return date(int(found.group("y")), int(found.group("m")), int(found.group("d")))
+        except ValueError:
+            continue
+    return None
+
+
+def tense_status(text: str, today: date | None) -> str | None:
+    """The status a line says by its words: "en cours" is in progress, "tous les ans" continuous, a past
+    participle ("a été mis en place", "réalisé", "s'est tenue") done; else by its dates, set against the
+    document's date: a day before it is done, after it planned; its year in progress, an earlier year done."""
+    if re.search(r"\ben cours\b", text, re.I):
+        return "in_progress"
+    if _RECURRING.search(text):
+        return "continuous"
+    if any(_says_done(text, found) for found in _DONE_TENSE.finditer(text)):
+        return "done"
+    if today is None:
+        return None
+    found = _date_in(text)
+    if found:
+        return "done" if found < today else "planned"
+    years = sorted(set(years_in(re.sub(r"\b\d{4}\s*[-/]\s*\d{2,4}\b", "", text))))
+    if len(years) >= 2 and years[-1] <= today.year:
+        return "continuous"  # one event each year: les femmes (2022), les auteurs (2023), les enfants (2024)
+    if len(years) == 1 and re.search(rf"\b(?:en|fin|début|depuis)\s+{years[0]}\b|\({years[0]}\)", text, re.I):
+        return "in_progress" if years[0] == today.year else "done" if years[0] < today.year else "planned"
+    return None
+
+
+_PLURAL_NOUN_END = re.compile(r"\b(?:les|des|aux|ses|leurs|nos|vos)\s+[\w'’-]+\s+$", re.I)
+
+
+def _says_done(text: str, found: re.Match) -> bool:
+    """A past participle tells the action is done, unless it agrees with a plural noun before it and so qualifies
+    that noun ("les projets réalisés"; but "Réunion des partenaires réalisée" is done)."""
+    before = text[: found.start()]
+    return not found.group(0).endswith("s") or not _PLURAL_NOUN_END.search(before)
+
+
+def zone_status(text: str) -> str | None:
+    """The status of the lines a title announces: "Exemples d'actions menées" → done."""
+    found = re.search(r"\bactions?\s+(.{3,30})", text, re.I)
+    if not found:
+        return None
+    words = [w[:-1] if len(w) > 3 and w.endswith("s") else w for w in normalise(found.group(1)).split()]
+    for size in (2, 1):
+        if len(words) >= size:
+            status = match_word("status", " ".join(words[:size])) or ("done" if words[0] in ("menee", "mene") else None)
+            if status:
+                return status
+    return None
 
 
 def _partner_names(text: str) -> list[tuple[str, str]]:

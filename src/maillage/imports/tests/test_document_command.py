@@ -87,8 +87,11 @@ def test_a_bad_document_creates_nothing(tmp_path):
 
 SEEDS = Path(os.environ.get("MAILLAGE_SEEDS_DIR", "/work/shared/seeds"))
 
-# What the reader reaches on the five seeds (bench/import_eval.py, docs/imports.md): actions (precision, recall).
-REACHED = {"000": (1.0, 1.0), "001": (1.0, 0.8), "002": (0.75, 0.9), "003": (0.95, 0.95)}
+# What the reader reaches on the five seeds (bench/import_eval.py, docs/imports.md), a little under the measured
+# scores: actions (precision, recall), nodes (precision, recall), statuses (precision, recall).
+REACHED = {"000": (1.0, 1.0), "001": (1.0, 1.0), "002": (0.95, 0.95), "003": (0.95, 0.95)}
+NODES = {"000": (1.0, 1.0), "001": (1.0, 1.0), "002": (0.5, 0.95), "003": (0.9, 0.9), "004": (0.95, 0.95)}
+STATUSES = {"000": (1.0, 1.0), "001": (1.0, 1.0), "002": (0.9, 0.9), "003": (0.95, 0.95)}
 
 
 @pytest.mark.skipif(not any(SEEDS.glob("00*.txt")), reason="the seed documents are not there")
@@ -99,7 +102,7 @@ def test_seed_evaluation_reaches_the_documented_scores():
     for seed in sorted(SEEDS.glob("00*.txt")):
         result = import_eval.evaluate(seed, 0.8)
         prefix = seed.name[:3]
-        if prefix in REACHED:
-            precision, recall = result["actions"]
-            assert precision >= REACHED[prefix][0] and recall >= REACHED[prefix][1], (seed.name, result["actions"])
-        assert result["nodes"][1] >= 0.4, (seed.name, result["nodes"])
+        for kind, reached in (("actions", REACHED), ("nodes", NODES), ("statuses", STATUSES)):
+            if prefix in reached:
+                precision, recall = result[kind]
+                assert precision >= reached[prefix][0] and recall >= reached[prefix][1], (seed.name, kind, result[kind])
