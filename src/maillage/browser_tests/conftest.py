@@ -26,6 +26,7 @@ from .steps import ARTIFACTS, SCREENSHOTS, clean_artifacts, written_screenshots
 CHROMIUM = os.environ.get("MAILLAGE_CHROMIUM", "/usr/bin/chromium")
 DESKTOP = {"width": 1280, "height": 900}
 failure_reports = pytest.StashKey[dict]()
+_launched = []  # the browsers of this run, for the summary
 
 
 @pytest.fixture(scope="package")
@@ -71,6 +72,7 @@ def browser(playwright):
         headless=os.environ.get("MAILLAGE_HEADED", "") in ("", "0"),
         slow_mo=float(os.environ.get("MAILLAGE_SLOWMO", "0")),
     )
+    _launched.append(launched)
     yield launched
     launched.close()
 
@@ -122,6 +124,14 @@ def _save_failure(item, n, context):
             print(f"could not save {target}: {error}")
 
 
+def pytest_collection_modifyitems(items):
+    """Every test of this package is a browser test: ``-m browser`` selects them, ``-m "not browser"`` skips them."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     report = yield
@@ -131,7 +141,7 @@ def pytest_runtest_makereport(item, call):
 
 def pytest_terminal_summary(terminalreporter):
     shots = written_screenshots()
-    if shots:
+    if _launched:
         terminalreporter.write_sep("-", "browser tests")
         terminalreporter.write_line(f"{len(shots)} screenshots in {SCREENSHOTS}")
         if (ARTIFACTS / "axe.txt").exists():

@@ -44,11 +44,12 @@ def login(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
 
 
-def screenshot(page: Page, name: str) -> Path:
-    """Save the whole page as test-artifacts/screenshots/<name>.png."""
+def screenshot(page: Page, name: str, full_page: bool = True) -> Path:
+    """Save the page as test-artifacts/screenshots/<name>.png: all of it, or what the window shows
+    (a long plan's full page takes seconds to encode)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=path, full_page=True)
+    page.screenshot(path=path, full_page=full_page)
     return path
 
 

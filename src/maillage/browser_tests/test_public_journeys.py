@@ -45,7 +45,7 @@ def test_a_visitor_reaches_every_main_demo_plan_and_an_action_by_links(page, dem
         expect(page.get_by_role("heading", level=1)).to_have_text(project.title)
         expect(page.get_by_role("heading", name="L’arborescence et les actions")).to_be_visible()
         assert_nothing_private(page)
-        screenshot(page, f"public-plan-{slug}")
+        screenshot(page, f"public-plan-{slug}", full_page=slug == "clermont-sud")
 
         top_nodes = project.nodes.filter(parent__isnull=True).count()
         expect(page.locator(".maillage-tree__node--depth-1")).to_have_count(top_nodes)

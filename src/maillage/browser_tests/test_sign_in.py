@@ -7,8 +7,6 @@ from playwright.sync_api import expect
 
 from .steps import at_phone_width, axe_check, login, screenshot
 
-pytestmark = pytest.mark.browser
-
 
 def test_a_coordinator_signs_in_and_reaches_the_dashboard(page, demo_db):
     project = demo_db["clermont-sud"]
