@@ -6,7 +6,9 @@ marked as running in the test thread for as long as it is started, so Django's a
 would refuse every ORM call of the test thread (even the ``db`` fixture's transaction) although no
 coroutine runs there. The flag is set only while Playwright runs, i.e. while this package's tests run
 (they are collected together), and removed afterwards so the rest of the suite keeps the check. The
-views themselves run in the live server's threads, which have no event loop.
+views themselves run in the live server's threads, which have no event loop. A side effect: seeing that
+loop, asgiref stores this thread's database connections apart, so the browser tests open their own
+connections (closed before Playwright stops) next to the one that loaded the demo.
 
 Why not pytest-django's ``live_server``: it forces ``transactional_db``, which empties the database
 after each test and would wipe the session's demo load. Here each test runs in the ``db`` fixture's
@@ -30,8 +32,12 @@ _launched = []  # the browsers of this run, for the summary
 
 
 @pytest.fixture(scope="package")
-def live_url(django_db_setup):
-    """The address of a Django server running on the test database, in a thread of this process."""
+def live_url(django_db_setup, playwright):
+    """The address of a Django server running on the test database, in a thread of this process.
+
+    Started after Playwright, so that it shares the test thread's SQLite connection as the tests see it
+    while Playwright runs (see the module doc).
+    """
     from django.test.utils import modify_settings
     from pytest_django.live_server_helper import LiveServer
 
@@ -44,10 +50,10 @@ def live_url(django_db_setup):
 @pytest.fixture(scope="package")
 def playwright():
     if not Path(CHROMIUM).exists():
-        message = f"Chromium not found at {CHROMIUM}: browser tests skipped (`apt-get install chromium`)."
+        missing = f"Chromium not found at {CHROMIUM} (`apt-get install chromium`)"
         if os.environ.get("CI"):
-            pytest.fail(message + " On CI the browser tests must run.", pytrace=False)
-        pytest.skip(message)
+            pytest.fail(f"{missing}: on CI the browser tests must run.", pytrace=False)
+        pytest.skip(f"{missing}: browser tests skipped.")
     from playwright.sync_api import sync_playwright
 
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
@@ -56,6 +62,11 @@ def playwright():
     try:
         yield manager
     finally:
+        # Seeing a running loop, asgiref gave this thread a separate set of database connections;
+        # close them now, while they are still visible (PostgreSQL would refuse to drop the test database).
+        from django.db import connections
+
+        connections.close_all()
         manager.stop()
         if previous is None:
             del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]

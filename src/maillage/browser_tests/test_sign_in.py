@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from maillage.accounts.models import User
+
 from .steps import at_phone_width, axe_check, login, screenshot
 
 
@@ -18,6 +20,8 @@ def test_a_coordinator_signs_in_and_reaches_the_dashboard(page, demo_db):
     expect(page.get_by_role("banner")).to_contain_text("Connecté·e en tant que coord-clermont-sud")
     axe_check(page, "home-coordinator")
     screenshot(page, "home-coordinator")
+    # The server wrote through the test's database connection (SQLite) or committed (PostgreSQL): visible here.
+    assert User.objects.get(username="coord-clermont-sud").last_login is not None
 
     page.get_by_role("main").get_by_role("link", name=project.title, exact=True).click()
     expect(page).to_have_url(re.compile("/projets/clermont-sud/$"))
