@@ -3,8 +3,11 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The browser tests drive Debian's Chromium (never a browser downloaded by Playwright).
+CHROMIUM ?= /usr/bin/chromium
+PYTEST_ARGS ?=
 
-.PHONY: demo test lint install clean
+.PHONY: demo test lint install chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,9 +24,28 @@ lint: install
 	$(BIN)/ruff check src
 	$(BIN)/ruff format --check src
 
-test: install lint
+# Installs Chromium when missing, quietly, with sudo when not root; the log is shown only on failure.
+# Without it the browser tests are skipped, except on CI (CI set) where the install must succeed.
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  echo "Installing Debian's Chromium for the browser tests (apt-get install chromium)..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  log=$$(mktemp); \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  if $$SUDO apt-get install -y -q chromium >$$log 2>&1 \
+	     || { $$SUDO apt-get update -q >>$$log 2>&1 && $$SUDO apt-get install -y -q chromium >>$$log 2>&1; }; then \
+	    echo "Chromium installed: $$($(CHROMIUM) --version 2>/dev/null)"; \
+	  else \
+	    tail -n 5 $$log; \
+	    echo "Could not install Chromium: the browser tests will be skipped."; \
+	    if [ -n "$$CI" ]; then rm -f $$log; exit 1; fi; \
+	  fi; \
+	  rm -f $$log; \
+	fi
+
+test: install lint chromium
 	$(BIN)/maillage makemigrations --check --dry-run
-	$(BIN)/pytest
+	MAILLAGE_CHROMIUM=$(CHROMIUM) $(BIN)/pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
