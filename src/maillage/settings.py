@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "dsfr",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "maillage.accounts",
     "maillage.territories",
     "maillage.partners",
@@ -116,6 +118,19 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Written documents of background exports (served only through the documents views, which check access).
+MEDIA_ROOT = DATA_DIR / "media"
+
+# Background tasks (long exports): stored in the database, run by `maillage db_worker` (`make demo`
+# starts one). MAILLAGE_TASKS_IMMEDIATE=1 runs them in the request instead (no worker needed).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if os.environ.get("MAILLAGE_TASKS_IMMEDIATE") == "1"
+        else "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 # Where Maillage is served, for the addresses it prints (calendar subscriptions).
 MAILLAGE_BASE_URL = os.environ.get("MAILLAGE_BASE_URL", "http://127.0.0.1:8000")

@@ -194,6 +194,15 @@ def tree_svg(project) -> bytes:
 
 
 @register("svg", "tree")
-def write_svg_tree(project, what) -> bytes:
+def write_svg_tree(project, what, progress=None) -> bytes:
     with translation.override("fr"):
         return tree_svg(project)
+
+
+@register("png", "tree")
+def write_png_tree(project, what, progress=None) -> bytes:
+    """The same diagram as a PNG (for a slide or a document that takes no SVG), at twice its size."""
+    import cairosvg
+
+    with translation.override("fr"):
+        return cairosvg.svg2png(bytestring=tree_svg(project), scale=2, background_color="white")

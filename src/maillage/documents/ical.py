@@ -121,10 +121,10 @@ def project_calendar(project, *, deadlines: bool = True) -> bytes:
 
 
 @register("ics", "project", "calendar")
-def write_ics(project, what) -> bytes:
+def write_ics(project, what, progress=None) -> bytes:
     return project_calendar(project)
 
 
 @register("ics", "meetings")
-def write_ics_meetings(project, what) -> bytes:
+def write_ics_meetings(project, what, progress=None) -> bytes:
     return project_calendar(project, deadlines=False)

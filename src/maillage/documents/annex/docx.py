@@ -11,7 +11,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from .model import BulletList, Document, PageBreak, Paragraph, Section, Table
+from .model import BulletList, Document, PageBreak, Paragraph, Section, Table, units
 
 BLUE = RGBColor(0x00, 0x00, 0x91)
 GREY = RGBColor(0x55, 0x55, 0x55)
@@ -116,8 +116,9 @@ def _row_flag(row, tag: str):
 
 
 class Renderer:
-    def __init__(self, document: Document):
+    def __init__(self, document: Document, progress=None):
         self.document = document
+        self.progress = progress
         self.word = WordDocument()
         _styles(self.word)
         self.text_width = _page_setup(self.word, document.landscape, document.title)
@@ -250,12 +251,17 @@ class Renderer:
                 "Table des matières : ouvrez le document dans Word ou LibreOffice et mettez à jour les champs (F9).",
             )
             _update_fields_on_open(word)
-        self.blocks(self.scratch, document.body)
-        self.flush()
+        pieces = units(document)
+        for done, piece in enumerate(pieces, start=1):
+            self.blocks(self.scratch, piece)
+            self.flush()
+            if self.progress:
+                self.progress(done, len(pieces))
         output = BytesIO()
         word.save(output)
         return output.getvalue()
 
 
-def render(document: Document) -> bytes:
-    return Renderer(document).render()
+def render(document: Document, progress=None) -> bytes:
+    """The DOCX of ``document``; ``progress(done, total)`` is called after each page-starting unit."""
+    return Renderer(document, progress).render()

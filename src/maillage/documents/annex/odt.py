@@ -33,7 +33,7 @@ from odf.text import (
 )
 from odf.text import List as OdfList
 
-from .model import BulletList, Document, PageBreak, Paragraph, Section, Table
+from .model import BulletList, Document, PageBreak, Paragraph, Section, Table, units
 
 BLUE = "#000091"
 
@@ -110,8 +110,9 @@ def _styles(odt: OpenDocumentText, landscape: bool):
 
 
 class Renderer:
-    def __init__(self, document: Document):
+    def __init__(self, document: Document, progress=None):
         self.document = document
+        self.progress = progress
         self.odt = OpenDocumentText()
         self.styles = _styles(self.odt, document.landscape)
         self.tables = 0
@@ -223,11 +224,16 @@ class Renderer:
             )
             toc.addElement(body)
             text.addElement(toc)
-        self.blocks(text, document.body)
+        pieces = units(document)
+        for done, piece in enumerate(pieces, start=1):
+            self.blocks(text, piece)
+            if self.progress:
+                self.progress(done, len(pieces))
         output = BytesIO()
         self.odt.write(output)
         return output.getvalue()
 
 
-def render(document: Document) -> bytes:
-    return Renderer(document).render()
+def render(document: Document, progress=None) -> bytes:
+    """The ODT of ``document``; ``progress(done, total)`` is called after each page-starting unit."""
+    return Renderer(document, progress).render()

@@ -16,7 +16,7 @@ from html import escape
 from io import BytesIO
 from pathlib import Path
 
-from .model import BulletList, Document, PageBreak, Paragraph, Section, Table
+from .model import BulletList, Document, PageBreak, Paragraph, Section, Table, headings, units
 
 BLUE, GREY, DARK, RULE, SHADE, INK = "#000091", "#555555", "#3a3a3a", "#929292", "#e3e3fd", "#161616"
 MARGINS_MM = {"top": 18, "right": 16, "bottom": 20, "left": 16}
@@ -411,38 +411,6 @@ def _render_piece(document: Document, pieces: list, first_anchor: int, front: bo
     return _layout(document, flowables)
 
 
-def _headings(blocks):
-    """(title, level) of every section, in the order ``_flowables`` meets them."""
-    for block in blocks:
-        if isinstance(block, Section):
-            yield block.title, block.level
-            yield from _headings(block.blocks)
-        elif isinstance(block, Table):
-            for row in block.rows:
-                for one in row:
-                    yield from _headings(one.blocks)
-
-
-def units(document: Document) -> list[list]:
-    """The body cut where a new page starts anyway: each top-level block, each page-breaking sub-section."""
-    result = []
-    for block in document.body:
-        if isinstance(block, Section) and any(
-            isinstance(child, Section) and child.page_break for child in block.blocks
-        ):
-            current = [Section(block.title, block.level, [], page_break=block.page_break)]
-            for child in block.blocks:
-                if isinstance(child, Section) and child.page_break:
-                    result.append(current)
-                    current = [child]
-                else:
-                    current.append(child)
-            result.append(current)
-        else:
-            result.append([block])
-    return result
-
-
 def _chunk_job(job):
     document, pieces, first_anchor, front = job
     return _render_piece(document, pieces, first_anchor, front), len(pieces)
@@ -465,7 +433,7 @@ def render(
     for chunk in chunks:
         jobs.append((frame, chunk, len(anchors), not jobs and not document.toc))
         for piece in chunk:
-            for title, level in _headings(piece):
+            for title, level in headings(piece):
                 anchors.append((f"s{len(anchors)}", title, level))
     workers = workers or min(len(chunks), os.cpu_count() or 1, 4)
     results, done = [], 0
