@@ -1,9 +1,10 @@
 """The project's calendar as iCalendar: its meetings and the deadlines of its actions.
 
 The same file is served as a subscribable feed (views.calendar_feed), so it must be stable: DTSTAMP
-is the project's last modification, so two exports of an unchanged project are identical and a calendar application updates events instead of duplicating them.
-UIDs are made of stable keys (a meeting's body key, date and title; an action's reference), never of
-database ids, so they survive a re-import of the project.
+is the project's last modification, so two exports of an unchanged project are identical and a
+calendar application updates events instead of duplicating them. UIDs are made of stable keys (a
+meeting's body key, date and title; an action's reference), never of database ids, so they survive a
+re-import of the project.
 """
 
 import hashlib

@@ -62,9 +62,7 @@ class TestCalendarFile:
         meeting = Meeting.objects.create(
             project=project, title="COPIL « bilan »", date=date(2024, 3, 12), start_time=time(14, 30), place="Mairie"
         )
-        event = next(
-            e for e in events(ics("clermont-sud")) if e["UID"] == ical.meeting_uid(project, meeting)
-        )
+        event = next(e for e in events(ics("clermont-sud")) if e["UID"] == ical.meeting_uid(project, meeting))
         assert event["SUMMARY"] == "COPIL « bilan »"
         assert event["LOCATION"] == "Mairie"
         assert event.decoded("DTSTART") == datetime(2024, 3, 12, 14, 30, tzinfo=PARIS)
