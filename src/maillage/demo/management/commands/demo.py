@@ -1,3 +1,4 @@
+import signal
 import subprocess
 import sys
 
@@ -38,6 +39,8 @@ class Command(BaseCommand):
         worker = None if no_worker else subprocess.Popen([sys.executable, "-m", "maillage", "db_worker", "--no-reload"])
         if worker:
             self.stdout.write(f"Travailleur des tâches de fond lancé (processus {worker.pid}).")
+            # Stopped by a TERM signal too (not only Ctrl-C), the worker is stopped with the server.
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
             call_command("runserver", addrport, use_reloader=False)
         finally:
