@@ -131,7 +131,10 @@ def download(request, project):
     chosen, format, _query = _requested(request, project, request.GET)
     if (chosen.kind, format) in BACKGROUND:
         raise BadExport(gettext("Ce document s'écrit en tâche de fond : lancez-le depuis la page Documents."))
-    content = write(format, project, chosen)
+    try:
+        content = write(format, project, chosen)
+    except ExportError as error:
+        raise BadExport(str(error)) from error
     return _attachment(content, exporting.filename(project, chosen, format), format)
 
 
