@@ -4,7 +4,8 @@ Generates the project through the interchange importer from the 47 full fiches o
 demo (real section texts, partners, indicators), each copied until there are N fiches, placed under
 the same nodes as their model, with budget lines; then times building + rendering each format and
 reports the peak resident memory (getrusage) of the process and of its largest worker (the PDF
-of a big document is laid out by a pool of processes) after each format.
+of a big document is laid out by a pool of processes) after each format, and the processor seconds
+spent (on a machine shared with other jobs the wall time says more about the neighbours).
 
     .venv/bin/python bench/export_bench.py [--fiches 1000] [--formats docx,pdf,odt]
 
@@ -89,12 +90,17 @@ def main():
     project = import_document(generated_document(options.fiches), replace=True)
     print(f"import of {project.actions.count()} fiches: {time.perf_counter() - started:.1f} s")
 
+    def processor_seconds() -> float:
+        own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
     for format in options.formats.split(","):
         what = What("project")
         writer = writer_for(format, what)
-        started = time.perf_counter()
+        started, processor = time.perf_counter(), processor_seconds()
         content = writer(project, what)
         elapsed = time.perf_counter() - started
+        processor = processor_seconds() - processor
         pages = ""
         if format == "pdf":
             from io import BytesIO
@@ -104,7 +110,8 @@ def main():
             pages = f", {len(PdfReader(BytesIO(content)).pages)} pages"
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
-            f"{format}: {elapsed:.1f} s, {len(content) / 1e6:.1f} Mo{pages}, peak resident memory so far "
+            f"{format}: {elapsed:.1f} s ({processor:.1f} s of processor, workers included; load average "
+            f"{os.getloadavg()[0]:.1f}), {len(content) / 1e6:.1f} Mo{pages}, peak resident memory so far "
             f"{rss:.0f} Mo (largest worker process: "
             f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} Mo)"
         )

@@ -118,6 +118,19 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Written documents of background exports (served only through the documents views, which check access).
+MEDIA_ROOT = DATA_DIR / "media"
+
+# Background tasks (imports of large files, long exports): stored in the database, run by `maillage db_worker` (`make demo`
+# starts one). MAILLAGE_TASKS_IMMEDIATE=1 runs them in the request instead (no worker needed).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if os.environ.get("MAILLAGE_TASKS_IMMEDIATE") == "1"
+        else "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 # Where Maillage is served, for the addresses it prints (calendar subscriptions).
 MAILLAGE_BASE_URL = os.environ.get("MAILLAGE_BASE_URL", "http://127.0.0.1:8000")
@@ -129,7 +142,3 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Maillage <ne-p
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # Mark optional fields rather than required ones, as the DSFR recommends.
 DSFR_MARK_OPTIONAL_FIELDS = True
-
-# Background work (imports of large files, whole-project documents): Django's tasks API with the
-# database backend; `maillage db_worker` runs the tasks (`maillage demo` starts one beside the server).
-TASKS = {"default": {"BACKEND": os.environ.get("MAILLAGE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}

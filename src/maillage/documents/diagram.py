@@ -14,7 +14,7 @@ from maillage.actions.models import ActionNode
 from maillage.actions.vocabulary import Status, project_labels
 from maillage.projects.models import Node
 
-from .registry import register
+from .registry import ExportError, register
 
 SVG_NS = "http://www.w3.org/2000/svg"
 
@@ -194,6 +194,21 @@ def tree_svg(project) -> bytes:
 
 
 @register("svg", "tree")
-def write_svg_tree(project, what) -> bytes:
+def write_svg_tree(project, what, progress=None) -> bytes:
     with translation.override("fr"):
         return tree_svg(project)
+
+
+@register("png", "tree")
+def write_png_tree(project, what, progress=None) -> bytes:
+    """The same diagram as a PNG (for a slide or a document that takes no SVG), at twice its size."""
+    try:
+        import cairosvg
+    except OSError as error:  # cairosvg is there but the system's cairo library is not
+        raise ExportError(
+            "L'image PNG demande la bibliothèque système cairo (paquet Debian libcairo2) ; "
+            "le format svg donne le même schéma."
+        ) from error
+
+    with translation.override("fr"):
+        return cairosvg.svg2png(bytestring=tree_svg(project), scale=2, background_color="white")

@@ -1,11 +1,16 @@
 """The project's calendar as iCalendar: its meetings and the deadlines of its actions.
 
-The same file is served as a subscribable feed (views.calendar_feed), so it must be stable: UIDs are
-built from the database ids and DTSTAMP is the project's last modification, so two exports of an
-unchanged project are identical and a calendar application updates events instead of duplicating them.
+The same file is served as a subscribable feed (views.calendar_feed), so it must be stable: DTSTAMP
+is the project's last modification, so two exports of an unchanged project are identical and a
+calendar application updates events instead of duplicating them. UIDs are made of stable keys (a
+meeting's body key, date and title; an action's reference), never of database ids, so they survive a
+re-import of the project.
 """
 
+import hashlib
+from collections import Counter
 from datetime import datetime, timedelta
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from django.utils import translation
@@ -42,12 +47,19 @@ def paris_timezone() -> Timezone:
     return timezone
 
 
-def meeting_uid(project, meeting) -> str:
-    return f"meeting-{meeting.pk}@{project.slug}.maillage"
+def meeting_uid(project, meeting, occurrence: int = 1) -> str:
+    """Made of what the meeting is (its body's key, date and title), not of its database id, so that a
+    calendar keeps the same events when the project is imported again (``maillage import --replace``).
+    ``occurrence`` tells apart two meetings of the same body, day and title."""
+    key = "|".join((meeting.body.key if meeting.body else "", meeting.date.isoformat(), meeting.title.strip()))
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    suffix = f"-{occurrence}" if occurrence > 1 else ""
+    return f"meeting-{meeting.date:%Y%m%d}-{digest}{suffix}@{project.slug}.maillage"
 
 
 def deadline_uid(project, action) -> str:
-    return f"deadline-{action.pk}@{project.slug}.maillage"
+    """The action's reference is its stable key in the project (kept by exports and re-imports)."""
+    return f"deadline-{quote(action.ref, safe='')}@{project.slug}.maillage"
 
 
 def meeting_description(meeting) -> str:
@@ -60,9 +72,9 @@ def meeting_description(meeting) -> str:
     return "\n\n".join(parts)
 
 
-def meeting_event(project, meeting, stamp) -> Event:
+def meeting_event(project, meeting, stamp, occurrence: int = 1) -> Event:
     event = Event()
-    event.add("uid", meeting_uid(project, meeting))
+    event.add("uid", meeting_uid(project, meeting, occurrence))
     event.add("dtstamp", stamp)
     if meeting.start_time:
         event.add("dtstart", datetime.combine(meeting.date, meeting.start_time, tzinfo=PARIS))
@@ -111,8 +123,11 @@ def project_calendar(project, *, deadlines: bool = True) -> bytes:
             .prefetch_related("decisions")
             .order_by("date", "position", "pk")
         )
+        seen: Counter = Counter()
         for meeting in meetings:
-            calendar.add_component(meeting_event(project, meeting, stamp))
+            same = (meeting.body_id and meeting.body.key, meeting.date, meeting.title.strip())
+            seen[same] += 1
+            calendar.add_component(meeting_event(project, meeting, stamp, seen[same]))
         if deadlines:
             actions = Action.objects.filter(project=project, end_date__isnull=False).order_by("end_date", "position")
             for action in actions:
@@ -121,10 +136,10 @@ def project_calendar(project, *, deadlines: bool = True) -> bytes:
 
 
 @register("ics", "project", "calendar")
-def write_ics(project, what) -> bytes:
+def write_ics(project, what, progress=None) -> bytes:
     return project_calendar(project)
 
 
 @register("ics", "meetings")
-def write_ics_meetings(project, what) -> bytes:
+def write_ics_meetings(project, what, progress=None) -> bytes:
     return project_calendar(project, deadlines=False)

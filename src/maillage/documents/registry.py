@@ -1,6 +1,7 @@
 """Which document each (format, what) pair produces, and the errors a bad request gets.
 
-A writer is a function ``write(project, what: What) -> bytes``. Writers register themselves in
+A writer is a function ``write(project, what: What, progress=None) -> bytes``; the long ones call
+``progress(done, total)`` as they go (a fiche is one step). Writers register themselves in
 ``WRITERS`` from their own module; ``EXPORT_MODULES`` lists those modules so that the command line
 and the web views find every writer without knowing them.
 """
@@ -28,8 +29,11 @@ class ExportError(Exception):
 
 @dataclass(frozen=True)
 class What:
+    """The document asked for; ``actions``: the actions of a filtered list (a QuerySet), None for all."""
+
     kind: str
     action: Action | None = None
+    actions: object = None
 
     @property
     def suffix(self) -> str:
@@ -84,3 +88,8 @@ def writer_for(format: str, what: What):
             + (f" ; il produit : {', '.join(possible)}." if possible else ".")
         )
     return writer
+
+
+def write(format: str, project, what: What, progress=None) -> bytes:
+    """The file's bytes; raises ExportError for a request no writer answers."""
+    return writer_for(format, what)(project, what, progress=progress)

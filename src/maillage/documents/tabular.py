@@ -72,16 +72,19 @@ def person_label(person) -> str:
 class ProjectData:
     """Everything the tables need, fetched in a fixed number of queries."""
 
-    def __init__(self, project):
+    def __init__(self, project, actions=None):
+        """``actions``: the QuerySet of a filtered list of actions; None for all of them."""
         self.project = project
         self.labels = project_labels(project)
         self.levels = list(project.levels.all())
         self.nodes = list(
             Node.objects.filter(project=project).select_related("level", "referent", "parent").order_by("position")
         )
+        selected = Action.objects.filter(project=project)
+        if actions is not None:
+            selected = selected.filter(pk__in=actions.values("pk"))
         self.actions = list(
-            Action.objects.filter(project=project)
-            .select_related("territory", "lead_organisation", "elected_referent", "parent")
+            selected.select_related("territory", "lead_organisation", "elected_referent", "parent")
             .prefetch_related(
                 Prefetch("placements", queryset=ActionNode.objects.select_related("node").order_by("position", "pk")),
                 "periods",
@@ -476,9 +479,9 @@ def meetings_table(data: ProjectData) -> Table:
     return table
 
 
-def project_tables(project) -> list[Table]:
+def project_tables(project, actions=None) -> list[Table]:
     with translation.override("fr"):
-        data = ProjectData(project)
+        data = ProjectData(project, actions)
         return [
             tree_table(data),
             actions_table(data),
@@ -542,12 +545,12 @@ def workbook_bytes(tables: list[Table], project) -> bytes:
 
 
 @register("xlsx", "project", "tables")
-def write_xlsx(project, what) -> bytes:
-    return workbook_bytes(project_tables(project), project)
+def write_xlsx(project, what, progress=None) -> bytes:
+    return workbook_bytes(project_tables(project, what.actions), project)
 
 
 @register("xlsx", "meetings")
-def write_xlsx_meetings(project, what) -> bytes:
+def write_xlsx_meetings(project, what, progress=None) -> bytes:
     with translation.override("fr"):
         return workbook_bytes([meetings_table(ProjectData(project))], project)
 
@@ -576,7 +579,7 @@ def csv_bytes(table: Table) -> bytes:
 
 
 @register("csv", "project", "meetings")
-def write_csv(project, what) -> bytes:
+def write_csv(project, what, progress=None) -> bytes:
     with translation.override("fr"):
-        data = ProjectData(project)
+        data = ProjectData(project, what.actions)
         return csv_bytes(meetings_table(data) if what.kind == "meetings" else actions_table(data))

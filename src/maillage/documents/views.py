@@ -1,13 +1,35 @@
-"""The calendar feed a calendar application subscribes to, guarded by the project's secret token."""
+"""The documents page, the downloads and background exports; the calendar feed guarded by its token."""
 
 import hmac
+from functools import wraps
 
-from django.http import HttpResponse, HttpResponseNotFound
-from django.views.decorators.http import require_safe
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseNotFound
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST, require_safe
 
+from maillage.accounts.decorators import READ, project_view
 from maillage.projects.models import Project
 
+from . import exporting
 from .ical import project_calendar
+from .models import Export
+from .registry import ExportError, What, write
+from .subscription import calendar_url
+
+SESSION_KEY = "maillage-exports"  # the exports a visitor without account started in this session
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "ics": "text/calendar; charset=utf-8",
+    "svg": "image/svg+xml",
+    "png": "image/png",
+}
 
 NOT_FOUND = "Calendrier introuvable : vérifiez l'adresse d'abonnement.\n"
 
@@ -28,3 +50,141 @@ def calendar_feed(request, slug):
     response["Content-Disposition"] = f'inline; filename="{project.slug}.ics"'
     response["Cache-Control"] = "private, max-age=900"
     return response
+
+
+# --- the documents page and the downloads --------------------------------------------------------------
+# Public documents (a visitor of a published plan may take them; they hold no e-mail, phone or note:
+# the annex names the people who lead actions, as the deliberated annex does):
+PUBLIC_DOCUMENTS = {"project", "panorama", "calendar", "action", "tree"}
+PUBLIC_FORMATS = {"docx", "odt", "pdf", "svg", "png"}
+# Written in the background (the whole project document of a big plan takes seconds):
+BACKGROUND = {("project", "docx"), ("project", "odt"), ("project", "pdf")}
+
+
+class BadExport(Exception):
+    """A request no writer answers: a French page that says why (404), no file."""
+
+
+def refusing_bad_exports(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except BadExport as error:
+            context = {"message": str(error), "project": getattr(request, "project", None)}
+            return render(request, "documents/error.html", context, status=404)
+
+    return wrapper
+
+
+def may_download(access, what: What, format: str) -> bool:
+    """Members take everything; visitors of a published plan the written documents and the tree."""
+    if access.is_member:
+        return True
+    return access.can_read and what.kind in PUBLIC_DOCUMENTS and format in PUBLIC_FORMATS
+
+
+def _requested(request, project, data):
+    """(What, format, query) of the request, or a French 404 / 403 — never a file."""
+    format = data.get("format", "")
+    try:
+        chosen = exporting.target(project, data.get("document", ""), format, data.get("filtres", ""))
+    except ExportError as error:
+        raise BadExport(str(error)) from error
+    if not may_download(request.access, chosen, format):
+        raise PermissionDenied
+    return chosen, format, data.get("filtres", "")
+
+
+def _attachment(content: bytes, name: str, format: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES.get(format, "application/octet-stream"))
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@project_view(need=READ)
+def documents_page(request, project):
+    mine = Export.objects.filter(project=project)
+    if request.user.is_authenticated:
+        mine = mine.filter(requested_by=request.user)
+    else:
+        mine = mine.filter(pk__in=request.session.get(SESSION_KEY, []))
+    context = {
+        "project": project,
+        "access": request.access,
+        "exports": list(mine[:5]),
+        "subscription_url": calendar_url(project) if request.access.can_manage else "",
+        "breadcrumb_data": {
+            "links": [{"url": reverse("project-dashboard", args=[project.slug]), "title": project.title}],
+            "current": gettext("Documents"),
+        },
+    }
+    return render(request, "documents/documents.html", context)
+
+
+@require_safe
+@refusing_bad_exports
+@project_view(need=READ)
+def download(request, project):
+    """A small document written in the request: one fiche, the panorama, the calendar, the tree, tables."""
+    chosen, format, _query = _requested(request, project, request.GET)
+    if (chosen.kind, format) in BACKGROUND:
+        raise BadExport(gettext("Ce document s'écrit en tâche de fond : lancez-le depuis la page Documents."))
+    try:
+        content = write(format, project, chosen)
+    except ExportError as error:
+        raise BadExport(str(error)) from error
+    return _attachment(content, exporting.filename(project, chosen, format), format)
+
+
+@require_POST
+@refusing_bad_exports
+@project_view(need=READ)
+def start_export(request, project):
+    """Queue the whole project document; the page then polls its progress."""
+    chosen, format, query = _requested(request, project, request.POST)
+    export = exporting.start_export(project, request.POST["document"], format, request.user, query)
+    if not request.user.is_authenticated:
+        request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, [])[-9:], str(export.pk)]
+    if request.htmx:
+        return render(request, "documents/_export_progress.html", {"project": project, "export": export})
+    return redirect("export-status", project.slug, export.pk)
+
+
+def _export_of(request, project, pk) -> Export:
+    """The export, only through its project and only for whoever asked for it."""
+    export = get_object_or_404(Export, project=project, pk=pk)
+    if request.user.is_authenticated:
+        if export.requested_by_id != request.user.pk:
+            raise Http404
+    elif str(export.pk) not in request.session.get(SESSION_KEY, []):
+        raise Http404
+    return export
+
+
+@require_safe
+@project_view(need=READ)
+def export_status(request, project, pk):
+    export = _export_of(request, project, pk)
+    context = {"project": project, "export": export}
+    if request.htmx:
+        return render(request, "documents/_export_progress.html", context)
+    context["breadcrumb_data"] = {
+        "links": [
+            {"url": reverse("project-dashboard", args=[project.slug]), "title": project.title},
+            {"url": reverse("project-documents", args=[project.slug]), "title": gettext("Documents")},
+        ],
+        "current": gettext("Export en cours"),
+    }
+    return render(request, "documents/export.html", context)
+
+
+@require_safe
+@project_view(need=READ)
+def export_file(request, project, pk):
+    export = _export_of(request, project, pk)
+    if not export.finished_ok:
+        raise Http404(gettext("Ce document n'est pas encore prêt."))
+    with export.file.open("rb") as stored:
+        return _attachment(stored.read(), export.filename, export.format)

@@ -6,12 +6,12 @@ from docx import Document as WordDocument
 from docx.document import _Body
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_BREAK
+from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from .model import BulletList, Document, PageBreak, Paragraph, Section, Table
+from .model import BulletList, Document, PageBreak, Paragraph, Section, Table, headings, units
 
 BLUE = RGBColor(0x00, 0x00, 0x91)
 GREY = RGBColor(0x55, 0x55, 0x55)
@@ -38,6 +38,36 @@ def _field(paragraph, instruction: str, placeholder: str = ""):
     end = OxmlElement("w:fldChar")
     end.set(qn("w:fldCharType"), "end")
     run._r.append(end)
+
+
+def _field_char(paragraph, kind: str):
+    run = paragraph.add_run()
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), kind)
+    run._r.append(char)
+
+
+def _instruction(paragraph, instruction: str):
+    run = paragraph.add_run()
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instruction} "
+    run._r.append(text)
+
+
+def _bookmark(paragraph, number: int, name: str):
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(number))
+    paragraph._p.insert(1 if paragraph._p.pPr is not None else 0, start)
+    paragraph._p.append(end)
+
+
+def bookmark_name(index: int) -> str:
+    """Word's own name for contents bookmarks (hidden from the bookmark list)."""
+    return f"_Toc{index:08d}"
 
 
 def _styles(word):
@@ -116,8 +146,10 @@ def _row_flag(row, tag: str):
 
 
 class Renderer:
-    def __init__(self, document: Document):
+    def __init__(self, document: Document, progress=None):
         self.document = document
+        self.progress = progress
+        self.heading_count = 0  # headings are bookmarked in the order model.headings() lists them
         self.word = WordDocument()
         _styles(self.word)
         self.text_width = _page_setup(self.word, document.landscape, document.title)
@@ -132,6 +164,38 @@ class Renderer:
         self.scratch = _Body(OxmlElement("w:body"), self.word)
 
         self.sectPr = self.word.element.body.sectPr  # looked up once: finding it scans the whole body
+
+    def contents(self):
+        """The TOC field with its entries already written (titles linked to their headings, page numbers
+        as PAGEREF fields): useful as it is, and Word rebuilds it when fields are updated."""
+        word = self.word
+        opening = word.add_paragraph()
+        _field_char(opening, "begin")
+        _instruction(opening, 'TOC \\o "1-2" \\h \\z \\u')
+        _field_char(opening, "separate")
+        for index, (title, level) in enumerate(headings(self.document.body)):
+            if level > 2:
+                continue
+            entry = word.add_paragraph()
+            layout = entry.paragraph_format
+            layout.left_indent = Cm(0.6 * (level - 1))
+            layout.space_after = Pt(2)
+            layout.tab_stops.add_tab_stop(self.text_width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+            link = OxmlElement("w:hyperlink")
+            link.set(qn("w:anchor"), bookmark_name(index))
+            link.set(qn("w:history"), "1")
+            entry._p.append(link)
+            run = entry.add_run(title)
+            if level == 1:
+                run.bold = True
+            link.append(run._r)
+            entry.add_run("\t")
+            _field_char(entry, "begin")
+            _instruction(entry, f"PAGEREF {bookmark_name(index)} \\h")
+            _field_char(entry, "separate")
+            entry.add_run("")
+            _field_char(entry, "end")
+        _field_char(word.add_paragraph(), "end")
 
     def flush(self):
         for element in list(self.scratch._element):
@@ -159,6 +223,8 @@ class Renderer:
         for block in blocks:
             if isinstance(block, Section):
                 heading = self.styled(container, self.headings[min(block.level, 4)], block.title)
+                _bookmark(heading, self.heading_count, bookmark_name(self.heading_count))
+                self.heading_count += 1
                 if block.page_break:
                     heading.paragraph_format.page_break_before = True
                 self.blocks(container, block.blocks)
@@ -244,18 +310,19 @@ class Renderer:
             run.bold = True
             run.font.size = Pt(16)
             run.font.color.rgb = BLUE
-            _field(
-                word.add_paragraph(),
-                'TOC \\o "1-2" \\h \\z \\u',
-                "Table des matières : ouvrez le document dans Word ou LibreOffice et mettez à jour les champs (F9).",
-            )
+            self.contents()
             _update_fields_on_open(word)
-        self.blocks(self.scratch, document.body)
-        self.flush()
+        pieces = units(document)
+        for done, piece in enumerate(pieces, start=1):
+            self.blocks(self.scratch, piece)
+            self.flush()
+            if self.progress:
+                self.progress(done, len(pieces))
         output = BytesIO()
         word.save(output)
         return output.getvalue()
 
 
-def render(document: Document) -> bytes:
-    return Renderer(document).render()
+def render(document: Document, progress=None) -> bytes:
+    """The DOCX of ``document``; ``progress(done, total)`` is called after each page-starting unit."""
+    return Renderer(document, progress).render()

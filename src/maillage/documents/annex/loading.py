@@ -76,9 +76,9 @@ class ProjectData:
         return self._nodes_by_id
 
 
-def load(project, *, full: bool = True, action=None) -> ProjectData:
-    """The tree and all actions (or only ``action`` and its sub-actions); ``full`` adds the diagnostic,
-    governance, programmes and acronyms."""
+def load(project, *, full: bool = True, action=None, actions=None) -> ProjectData:
+    """The tree and all actions (or only ``action`` and its sub-actions, or only ``actions``, the
+    QuerySet of a filtered list); ``full`` adds the diagnostic, governance, programmes and acronyms."""
     nodes = list(Node.objects.filter(project=project).select_related("level", "referent").order_by("position", "pk"))
     children = defaultdict(list)
     for node in nodes:
@@ -86,6 +86,8 @@ def load(project, *, full: bool = True, action=None) -> ProjectData:
     queryset = actions_queryset(project)
     if action is not None:
         queryset = queryset.filter(Q(pk=action.pk) | Q(parent=action.pk))
+    if actions is not None:
+        queryset = queryset.filter(pk__in=actions.values("pk"))
     actions = list(queryset)
     actions_of_node = defaultdict(list)
     placements = []

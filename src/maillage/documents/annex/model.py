@@ -124,3 +124,36 @@ def walk_texts(blocks):
             for row in block.rows:
                 for one in row:
                     yield from walk_texts(one.blocks)
+
+
+def units(document: Document) -> list[list]:
+    """The body cut where a new page starts anyway: each top-level block, each page-breaking sub-section.
+    Renderers lay these out one after the other and report progress per unit (a fiche is one)."""
+    result = []
+    for block in document.body:
+        if isinstance(block, Section) and any(
+            isinstance(child, Section) and child.page_break for child in block.blocks
+        ):
+            current = [Section(block.title, block.level, [], page_break=block.page_break)]
+            for child in block.blocks:
+                if isinstance(child, Section) and child.page_break:
+                    result.append(current)
+                    current = [child]
+                else:
+                    current.append(child)
+            result.append(current)
+        else:
+            result.append([block])
+    return result
+
+
+def headings(blocks):
+    """(title, level) of every section, in reading order (sections in table cells too)."""
+    for block in blocks:
+        if isinstance(block, Section):
+            yield block.title, block.level
+            yield from headings(block.blocks)
+        elif isinstance(block, Table):
+            for row in block.rows:
+                for one in row:
+                    yield from headings(one.blocks)

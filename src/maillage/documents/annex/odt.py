@@ -15,11 +15,16 @@ from odf.style import (
     TableColumnProperties,
     TableProperties,
     TableRowProperties,
+    TabStop,
+    TabStops,
     TextProperties,
 )
 from odf.table import Table as OdfTable
 from odf.table import TableCell, TableColumn, TableHeaderRows, TableRow
 from odf.text import (
+    A,
+    Bookmark,
+    BookmarkRef,
     H,
     IndexBody,
     IndexTitle,
@@ -28,12 +33,13 @@ from odf.text import (
     ListLevelStyleBullet,
     ListStyle,
     P,
+    Tab,
     TableOfContent,
     TableOfContentSource,
 )
 from odf.text import List as OdfList
 
-from .model import BulletList, Document, PageBreak, Paragraph, Section, Table
+from .model import BulletList, Document, PageBreak, Paragraph, Section, Table, headings, units
 
 BLUE = "#000091"
 
@@ -110,20 +116,51 @@ def _styles(odt: OpenDocumentText, landscape: bool):
 
 
 class Renderer:
-    def __init__(self, document: Document):
+    def __init__(self, document: Document, progress=None):
         self.document = document
+        self.progress = progress
+        self.heading_count = 0  # headings are bookmarked in the order model.headings() lists them
         self.odt = OpenDocumentText()
         self.styles = _styles(self.odt, document.landscape)
         self.tables = 0
         self.table_style_cache = {}
         self.width_cm = (29.7 if document.landscape else 21) - 3.2
 
+    def contents(self, body):
+        """The index body written out: each title linked to its heading's bookmark, its page number a
+        bookmark reference that LibreOffice computes as it lays the document out. Updating the index
+        (Outils > Mettre à jour) rebuilds it the usual way."""
+        entry_styles = {}
+        for level in (1, 2):
+            style = Style(name=f"Sommaire{level}", family="paragraph")
+            properties = ParagraphProperties(marginleft=f"{0.6 * (level - 1)}cm", marginbottom="0.08cm")
+            stops = TabStops()
+            stops.addElement(TabStop(position=f"{self.width_cm}cm", type="right", leaderstyle="dotted", leadertext="."))
+            properties.addElement(stops)
+            style.addElement(properties)
+            if level == 1:
+                style.addElement(TextProperties(fontweight="bold"))
+            self.odt.automaticstyles.addElement(style)
+            entry_styles[level] = style
+        for index, (title, level) in enumerate(headings(self.document.body)):
+            if level > 2:
+                continue
+            entry = P(stylename=entry_styles[level])
+            entry.addElement(A(type="simple", href=f"#toc{index}", text=title))
+            entry.addElement(Tab())
+            entry.addElement(BookmarkRef(referenceformat="page", refname=f"toc{index}", text=""))
+            body.addElement(entry)
+
     def blocks(self, parent, blocks):
         for block in blocks:
             if isinstance(block, Section):
                 level = min(block.level, 4)
                 style = self.styles[f"h{level}-break" if block.page_break else f"h{level}"]
-                parent.addElement(H(outlinelevel=level, stylename=style, text=block.title))
+                heading = H(outlinelevel=level, stylename=style)
+                heading.addElement(Bookmark(name=f"toc{self.heading_count}"))
+                heading.addText(block.title)
+                parent.addElement(heading)
+                self.heading_count += 1
                 self.blocks(parent, block.blocks)
             elif isinstance(block, Paragraph):
                 parent.addElement(P(stylename=self.styles.get(block.style or "p", self.styles["p"]), text=block.text))
@@ -215,19 +252,19 @@ class Renderer:
             title = IndexTitle(name="Sommaire_titre")
             title.addElement(P(stylename=self.styles["h1-break"], text="Sommaire"))
             body.addElement(title)
-            body.addElement(
-                P(
-                    stylename=self.styles["note"],
-                    text="Table des matières : dans LibreOffice, Outils > Mettre à jour > Tout.",
-                )
-            )
+            self.contents(body)
             toc.addElement(body)
             text.addElement(toc)
-        self.blocks(text, document.body)
+        pieces = units(document)
+        for done, piece in enumerate(pieces, start=1):
+            self.blocks(text, piece)
+            if self.progress:
+                self.progress(done, len(pieces))
         output = BytesIO()
         self.odt.write(output)
         return output.getvalue()
 
 
-def render(document: Document) -> bytes:
-    return Renderer(document).render()
+def render(document: Document, progress=None) -> bytes:
+    """The ODT of ``document``; ``progress(done, total)`` is called after each page-starting unit."""
+    return Renderer(document, progress).render()

@@ -17,7 +17,7 @@ def build(project, what: What):
             data = load(project, full=False, action=what.action)
             action = next(action for action in data.actions if action.pk == what.action.pk)
             return building.fiche_document(action, data)
-        data = load(project, full=what.kind == "project")
+        data = load(project, full=what.kind == "project", actions=what.actions)
         return {
             "project": building.project_document,
             "panorama": building.panorama_document,
@@ -26,10 +26,10 @@ def build(project, what: What):
 
 
 def _writer(format: str):
-    def write(project, what: What) -> bytes:
+    def write(project, what: What, progress=None) -> bytes:
         document = build(project, what)
         with translation.override("fr"):
-            return RENDERERS[format](document)
+            return RENDERERS[format](document, progress=progress)
 
     write.__name__ = f"write_{format}"
     return write

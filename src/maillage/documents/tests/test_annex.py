@@ -129,9 +129,10 @@ def test_user_text_never_becomes_markup():
         title="</style><script>alert(1)</script>",
         body=[Section("Titre <b>gras</b> & co", 1, [Paragraph("<img src=x onerror=alert(1)>"), cell("- <i>x</i>")])],
     )
-    html = pdf.to_html(document)
-    assert "<script>alert" not in html and "<b>gras" not in html and "<img" not in html and "<i>x" not in html
-    assert "&lt;b&gt;gras&lt;/b&gt; &amp; co" in html and "&lt;img src=x" in html
+    assert pdf.markup("Titre <b>gras</b> & co") == "Titre &lt;b&gt;gras&lt;/b&gt; &amp; co"
+    text = pdf_text(pdf.render(document))
+    assert "Titre <b>gras</b> & co" in text and "<img src=x onerror=alert(1)>" in text
+    assert text.endswith("page 1 / 1")  # the title, then the body on the same page
 
 
 def test_acronyms_known_and_unknown_but_not_shouted_titles():
@@ -371,12 +372,59 @@ def test_big_pdf_in_chunks_has_right_contents_and_page_numbers(demo_db):
     from pypdf import PdfReader
 
     document = build(Project.objects.get(slug="clermont-sud"), What("project"))
-    reader = PdfReader(BytesIO(pdf.render_in_chunks(document, chunk_units=15, workers=2)))
+    reader = PdfReader(BytesIO(pdf.render(document, chunk_units=15, workers=2, parallel_above=0)))
     pages = [squash(page.extract_text()) for page in reader.pages]
     total = len(pages)
     assert pages[0].startswith("Projet social — Centre Social Territoire Sud") and "page 1 /" not in pages[0]
     for number, text in enumerate(pages[1:], start=2):
         assert text.endswith(f"page {number} / {total}")
     listed = int(re.search(r"Fiches actions \.*\s*(\d+)", pages[1]).group(1))
-    assert pages[listed - 1].startswith("Fiches actions AXE 1 - 01 — Les actions individuelles")
+    assert "Fiches actions AXE 1 - 01 — Les actions individuelles" in pages[listed - 1]
+    assert "Fiches actions" not in pages[listed - 2]
     assert "Agent de Développement Social" in pages[-1] or "Agent de Développement Social" in " ".join(pages[-4:])
+
+
+def test_docx_contents_are_written_without_a_field_update(demo_db):
+    """The TOC field's result holds the entries, each linked to a bookmark on its heading."""
+    from docx.oxml.ns import qn
+
+    word = docx_of(cached("clermont-sud", "docx", "project"))
+    body = word.element.body
+    anchors = [link.get(qn("w:anchor")) for link in body.iter(qn("w:hyperlink"))]
+    bookmarks = {mark.get(qn("w:name")) for mark in body.iter(qn("w:bookmarkStart"))}
+    assert len(anchors) > 40 and set(anchors) <= bookmarks
+    texts = [paragraph.text for paragraph in word.paragraphs]
+    assert "Fiches actions\t" in texts and "Sigles et abréviations\t" in texts
+    instructions = " ".join(text.text for text in body.iter(qn("w:instrText")))
+    assert 'TOC \\o "1-2"' in instructions and f"PAGEREF {anchors[0]} \\h" in instructions
+
+
+def test_odt_contents_are_written_without_an_index_update(demo_db):
+    from odf import teletype, text
+    from odf.opendocument import load
+
+    document = load(BytesIO(cached("clermont-sud", "odt", "project")))
+    index = document.text.getElementsByType(text.TableOfContent)[0]
+    entries = [teletype.extractText(paragraph) for paragraph in index.getElementsByType(text.P)]
+    assert "Fiches actions\t" in entries and "Sigles et abréviations\t" in entries
+    bookmarks = {mark.getAttribute("name") for mark in document.text.getElementsByType(text.Bookmark)}
+    references = [ref.getAttribute("refname") for ref in index.getElementsByType(text.BookmarkRef)]
+    assert len(references) > 40 and set(references) <= bookmarks
+
+
+def test_every_pdf_contents_entry_points_to_its_page(demo_db):
+    from pypdf import PdfReader
+
+    reader = PdfReader(BytesIO(cached("clermont-sud", "pdf", "project")))
+    pages = [squash(page.extract_text()) for page in reader.pages]
+    contents = " ".join(page for page in pages[:4] if "Sommaire" in page or "....." in page)
+    entries = re.findall(r"([^.]{3,}?) \.{3,}\s*(\d+)", contents)
+    assert len(entries) > 40
+    for title, number in entries:
+        title = re.split(r"Sommaire |page \d+ / \d+ ", title)[-1]  # what came before the first entries
+        words = title.strip().split()[-2:]  # the end of the title: the entry may wrap
+        assert " ".join(words) in pages[int(number) - 1], (title, number)
+    assert [item.title for item in reader.outline if not isinstance(item, list)][:2] == [
+        "Présentation",
+        "Diagnostic partagé",
+    ]

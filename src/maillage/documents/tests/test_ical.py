@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from icalendar import Calendar
 
 from maillage.actions.models import Action
+from maillage.documents import ical
 from maillage.documents.registry import What, writer_for
 from maillage.governance.models import Meeting
 from maillage.interchange.exporting import export_project
@@ -61,9 +62,7 @@ class TestCalendarFile:
         meeting = Meeting.objects.create(
             project=project, title="COPIL « bilan »", date=date(2024, 3, 12), start_time=time(14, 30), place="Mairie"
         )
-        event = next(
-            e for e in events(ics("clermont-sud")) if e["UID"] == f"meeting-{meeting.pk}@clermont-sud.maillage"
-        )
+        event = next(e for e in events(ics("clermont-sud")) if e["UID"] == ical.meeting_uid(project, meeting))
         assert event["SUMMARY"] == "COPIL « bilan »"
         assert event["LOCATION"] == "Mairie"
         assert event.decoded("DTSTART") == datetime(2024, 3, 12, 14, 30, tzinfo=PARIS)
@@ -75,7 +74,7 @@ class TestCalendarFile:
         deadlines = [event for event in events(ics()) if str(event["UID"]).startswith("deadline-")]
         assert len(deadlines) == with_deadline.count()
         first = with_deadline.first()
-        event = next(e for e in deadlines if e["UID"] == f"deadline-{first.pk}@{SLUG}.maillage")
+        event = next(e for e in deadlines if e["UID"] == f"deadline-{first.ref}@{SLUG}.maillage")
         assert event["SUMMARY"] == f"Échéance : {first.ref} {first.title}"
         assert event.decoded("DTSTART") == first.end_date
         assert event.decoded("DTEND") == first.end_date + timedelta(days=1)
@@ -87,10 +86,26 @@ class TestCalendarFile:
     def test_two_exports_are_identical(self, demo_db):
         first, second = ics(), ics()
         assert first == second
+        project = Project.objects.get(slug=SLUG)
         assert [e["UID"] for e in meeting_events(first)] == [
-            f"meeting-{pk}@{SLUG}.maillage"
-            for pk in Meeting.objects.filter(project__slug=SLUG).order_by("date").values_list("pk", flat=True)
+            ical.meeting_uid(project, meeting) for meeting in Meeting.objects.filter(project=project).order_by("date")
         ]
+
+    def test_uids_survive_a_reimport_with_replace(self, demo_db):
+        """A subscribed calendar must not see new events when the project is imported again."""
+        before = {str(event["UID"]) for event in events(ics())}
+        project = Project.objects.get(slug=SLUG)
+        old_ids = set(Meeting.objects.filter(project=project).values_list("pk", flat=True))
+        import_document(export_project(project), replace=True)
+        assert not old_ids & set(Meeting.objects.filter(project__slug=SLUG).values_list("pk", flat=True))
+        assert {str(event["UID"]) for event in events(ics())} == before
+
+    def test_two_meetings_of_the_same_body_day_and_title_keep_apart(self, demo_db):
+        project = Project.objects.get(slug="clermont-sud")
+        for _ in range(2):
+            Meeting.objects.create(project=project, title="Réunion", date=date(2025, 1, 6))
+        uids = [str(event["UID"]) for event in events(ics("clermont-sud"))]
+        assert len(uids) == len(set(uids))
 
     def test_a_project_without_meetings_still_gives_a_valid_calendar(self, demo_db):
         calendar = Calendar.from_ical(ics("gea-orientations-cst"))

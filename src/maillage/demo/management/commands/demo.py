@@ -1,3 +1,7 @@
+import signal
+import subprocess
+import sys
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -13,8 +17,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--addrport", default="127.0.0.1:8000", help="adresse et port d'écoute")
         parser.add_argument("--no-serve", action="store_true", help="prépare la base sans lancer le serveur")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="ne lance pas le travailleur des tâches de fond (exports longs : « maillage db_worker »)",
+        )
 
-    def handle(self, *args, addrport, no_serve, **options):
+    def handle(self, *args, addrport, no_serve, no_worker=False, **options):
         call_command("migrate", interactive=False, verbosity=0)
         projects = load_demo()
         accounts = ensure_demo_accounts()
@@ -24,5 +33,20 @@ class Command(BaseCommand):
         width = max(len(account.username) for account in accounts)
         for account in accounts:
             self.stdout.write(f"  {account.username:<{width}}  mot de passe : {account.password}  — {account.role}")
-        if not no_serve:
+        if no_serve:
+            return
+        # Long exports are background tasks: a worker runs beside the server and stops with it.
+        worker = None if no_worker else subprocess.Popen([sys.executable, "-m", "maillage", "db_worker", "--no-reload"])
+        if worker:
+            self.stdout.write(f"Travailleur des tâches de fond lancé (processus {worker.pid}).")
+            # Stopped by a TERM signal too (not only Ctrl-C), the worker is stopped with the server.
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        try:
             call_command("runserver", addrport, use_reloader=False)
+        finally:
+            if worker:
+                worker.terminate()
+                try:
+                    worker.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    worker.kill()

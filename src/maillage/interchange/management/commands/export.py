@@ -3,9 +3,31 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from maillage.documents.registry import ExportError, parse_what, writer_for
+from maillage.documents.registry import ExportError, parse_what, write
 from maillage.interchange.exporting import export_project, to_json
 from maillage.projects.models import Project
+
+
+class ProgressBar:
+    """``[#####-----]  48 % (480/1008)`` redrawn in place on the error output."""
+
+    WIDTH = 30
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.shown = None
+
+    def __call__(self, done: int, total: int):
+        filled = self.WIDTH * done // total if total else 0
+        line = f"[{'#' * filled}{'-' * (self.WIDTH - filled)}] {100 * done // max(total, 1):3d} % ({done}/{total})"
+        if line != self.shown:
+            self.stream.write(f"\r{line}", ending="")
+            self.stream.flush()
+            self.shown = line
+
+    def close(self):
+        if self.shown:
+            self.stream.write("")
 
 
 class Command(BaseCommand):
@@ -21,8 +43,13 @@ class Command(BaseCommand):
             "--what", default="project", help="document : project, panorama, calendar, tree, action:RÉF…"
         )
         parser.add_argument("-o", "--output", help="fichier à écrire (sortie standard sinon)")
+        parser.add_argument(
+            "--progress",
+            action="store_true",
+            help="barre de progression sur la sortie d'erreur (affichée d'office dans un terminal)",
+        )
 
-    def handle(self, *args, slug, format, what, output, **options):
+    def handle(self, *args, slug, format, what, output, progress=False, **options):
         project = Project.objects.filter(slug=slug).first()
         if project is None:
             raise CommandError(f"Projet « {slug} » introuvable. « maillage projects » liste les projets existants.")
@@ -33,7 +60,10 @@ class Command(BaseCommand):
                 content = to_json(export_project(project)).encode()
             else:
                 target = parse_what(project, what)
-                content = writer_for(format, target)(project, target)
+                bar = ProgressBar(self.stderr) if progress or self.stderr.isatty() else None
+                content = write(format, project, target, progress=bar)
+                if bar:
+                    bar.close()
         except ExportError as error:
             raise CommandError(str(error)) from error
         if output:
