@@ -12,7 +12,7 @@ def demo_db(django_db_setup, django_db_blocker):
     return {project.slug: project for project in projects}
 
 
-@pytest.fixture(autouse=True)
-def _tasks_run_at_once(settings):
+@pytest.fixture
+def immediate_tasks(settings):
     """Background tasks run in the request that enqueues them (after commit), so tests see their result."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

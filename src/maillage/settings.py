@@ -121,8 +121,9 @@ STATIC_ROOT = DATA_DIR / "static"
 # Written documents of background exports (served only through the documents views, which check access).
 MEDIA_ROOT = DATA_DIR / "media"
 
-# Background tasks (imports of large files, long exports): stored in the database, run by `maillage db_worker` (`make demo`
-# starts one). MAILLAGE_TASKS_IMMEDIATE=1 runs them in the request instead (no worker needed).
+# Background tasks (imports of large files, long exports): stored in the database, run by
+# `maillage db_worker` (`make demo` starts one). MAILLAGE_TASKS_IMMEDIATE=1 runs them in the request
+# instead (no worker needed).
 TASKS = {
     "default": {
         "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"

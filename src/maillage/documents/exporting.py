@@ -10,6 +10,8 @@ from django.core.files.base import ContentFile
 from django.http import QueryDict
 from django.utils import timezone
 
+from maillage.actions.filtering import filter_actions
+
 from .models import Export
 from .registry import ExportError, What, parse_what, write, writer_for
 
@@ -24,8 +26,6 @@ def filtered_actions(project, query: str):
         params.pop(name, None)
     if not params:
         return None
-    from maillage.actions.filtering import filter_actions  # the actions list's own filters
-
     return filter_actions(project, params)
 
 

@@ -24,7 +24,7 @@ def project_menu(request, project, access):
         return reverse(name, args=[project.slug])
 
     if access is not None and access.is_public:
-        entries = [(_("Le plan"), url("public-plan"))]
+        entries = [(_("Le plan"), url("public-plan")), (_("Documents"), url("project-documents"))]
     else:
         entries = [
             (_("Tableau de bord"), url("project-dashboard")),
@@ -33,6 +33,7 @@ def project_menu(request, project, access):
             (_("Partenaires"), url("partner-directory")),
             (_("Gouvernance"), url("governance")),
             (_("Diagnostic"), url("diagnostic")),
+            (_("Documents"), url("project-documents")),
         ]
     path = request.path
     best = max((url for _label, url in entries if path.startswith(url)), key=len, default=None)

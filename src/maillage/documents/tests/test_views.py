@@ -194,3 +194,25 @@ def test_unfiltered_list_query_exports_every_action(plan):
     """Only the page number in the query string: no filter, so the filtering module is not needed."""
     assert exporting.filtered_actions(plan, "page=2") is None
     assert exporting.filtered_actions(plan, "") is None
+
+
+def test_exports_started_from_a_filtered_list_keep_its_filters(client, demo_db):
+    """Genas's list filtered on « reportée »: the CSV and the panorama hold the 7 postponed actions only."""
+    import csv
+    from urllib.parse import quote
+
+    project = demo_db["genas-pset-2"]
+    client_for(client, project, Role.READER)
+    postponed = list(project.actions.filter(status="postponed").values_list("title", flat=True))
+    assert len(postponed) == 7
+    list_page = client.get(reverse("action-list", args=[project.slug]) + "?statut=postponed").content.decode()
+    assert "filtres=statut%3Dpostponed" in list_page
+    response = client.get(download_url(project, "project", "csv", filtres=quote("statut=postponed")))
+    rows = list(csv.reader(response.content.decode("utf-8-sig").splitlines(), delimiter=";"))
+    titles = {row[rows[0].index(next(h for h in rows[0] if h.lower().startswith("intitul")))] for row in rows[1:]}
+    assert titles == set(postponed)
+    panorama = client.get(download_url(project, "panorama", "pdf", filtres=quote("statut=postponed")))
+    text = pdf_text(panorama.content)
+    assert postponed[0][:30] in text
+    done_title = project.actions.filter(status="done").first().title
+    assert done_title[:30] not in text

@@ -14,7 +14,7 @@ from maillage.imports.running import read_run
 from maillage.projects.models import Project
 from maillage.projects.tests.factories import ProjectFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks")]
 
 
 def plan_docx() -> bytes:
