@@ -65,6 +65,8 @@ def test_after_choosing_english_the_pages_are_in_english(client, published_plan)
     assert "Completed" in text and "In progress" in text  # status labels, not only templates
     assert "Territorial social project (PST)" in text
     assert 'lang="en" aria-current="true">EN - English</button>' in text
+    assert "living and shared" in text  # the tagline of the header
+    assert 'href="/plans/">Published plans</a>' in text.split('class="fr-breadcrumb"')[1].split("</nav>")[0]
 
     home = client.get(reverse("home")).content.decode()
     assert "the territory's social project" in home and "Log in" in home and "Se connecter" not in home
