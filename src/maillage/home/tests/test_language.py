@@ -7,6 +7,7 @@ import polib
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from maillage.accounts.models import Membership
 from maillage.accounts.tests.factories import member
@@ -104,6 +105,12 @@ def test_switching_back_to_french(client):
     response = client.get(reverse("home"))
     assert response["Content-Language"] == "fr"
     assert "Se connecter" in response.content.decode()
+
+
+def test_an_english_request_leaves_the_thread_in_french(client):
+    choose(client, "en")
+    assert "Log in" in client.get(reverse("home")).content.decode()
+    assert gettext("Page introuvable") == "Page introuvable"
 
 
 def test_an_unknown_language_keeps_french(client):
