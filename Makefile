@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint install chromium clean
+.PHONY: demo test lint install chromium clean messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,14 @@ chromium:
 test: install lint chromium
 	$(BIN)/maillage makemigrations --check --dry-run
 	MAILLAGE_CHROMIUM=$(CHROMIUM) $(BIN)/pytest $(PYTEST_ARGS)
+
+# Refreshes the English catalogue from the French msgids of the code and templates, then compiles it.
+# New or changed strings come out untranslated (or fuzzy): translate them in the .po, run it again,
+# and commit both the .po and the .mo (test_language.py fails while an entry is left).
+messages: install
+	cd src/maillage && ../../$(BIN)/maillage makemessages -l en --no-obsolete \
+	  --ignore='*/tests/*' --ignore='*/migrations/*' --ignore='browser_tests/*' --ignore=conftest.py
+	cd src/maillage && ../../$(BIN)/maillage compilemessages -l en
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

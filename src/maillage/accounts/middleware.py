@@ -17,6 +17,11 @@ class ChosenLanguageMiddleware:
         language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            # The thread goes back to French: work done outside a request (a task run at once, a test)
+            # must not speak the language of the last person served by this thread.
+            translation.deactivate()
         response.headers.setdefault("Content-Language", language)
         return response

@@ -2,10 +2,11 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 SITE = {
     "site_title": "Maillage",
-    "site_tagline": "Le projet social du territoire, vivant et partagé",
+    "site_tagline": gettext_lazy("Le projet social du territoire, vivant et partagé"),
     "header_brand_html": "République<br>française",
     "footer_brand_html": "République<br>française",
 }

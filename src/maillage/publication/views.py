@@ -4,6 +4,7 @@ contact details, a follow-up note or the history: only what the project decided 
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from maillage.accounts.access import access_for
 from maillage.actions.models import Action, ActionPartner
@@ -43,7 +44,7 @@ def plan(request, slug):
         "counts": [(code, labels["status"][code], counts[code]) for code in STATUS_ORDER if counts[code]],
         "total": total,
         "done_share": round(100 * counts["done"] / total) if total else 0,
-        "breadcrumb_data": {"links": [{"url": "/plans/", "title": "Plans publiés"}], "current": project.title},
+        "breadcrumb_data": {"links": [{"url": "/plans/", "title": _("Plans publiés")}], "current": project.title},
     }
     return render(request, "publication/plan.html", context)
 
@@ -69,7 +70,7 @@ def action(request, slug, ref):
         "rows": filled_rows(found),
         "breadcrumb_data": {
             "links": [
-                {"url": "/plans/", "title": "Plans publiés"},
+                {"url": "/plans/", "title": _("Plans publiés")},
                 {"url": f"/plans/{project.slug}/", "title": project.title},
             ],
             "current": f"{found.ref} — {found.title}"[:80],
