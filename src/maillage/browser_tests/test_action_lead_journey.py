@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from maillage.actions.models import Action, ActionChange
 from maillage.actions.vocabulary import project_labels
 
-from .steps import login, screenshot
+from .steps import axe_check, login, screenshot
 
 
 def test_an_action_lead_changes_a_status_adds_a_note_and_cannot_edit_another_action(page, demo_db):
@@ -35,6 +35,7 @@ def test_an_action_lead_changes_a_status_adds_a_note_and_cannot_edit_another_act
     page.locator("#quick-status-button").click()
     expect(page.locator(f"#statut-{action.pk}").get_by_role("status")).to_have_text(f"Statut enregistré : {new_label}.")
     assert page.evaluate("window.notReloaded") is True
+    axe_check(page, "action-page-status-changed")
     action.refresh_from_db()
     assert action.status == new_status
 
@@ -74,4 +75,5 @@ def test_an_action_lead_changes_a_status_adds_a_note_and_cannot_edit_another_act
     expect(page.get_by_role("main")).to_contain_text("Votre compte ne permet pas d’ouvrir cette page")
     other.refresh_from_db()
     assert other.version == version
+    axe_check(page, "forbidden")
     screenshot(page, "lead-forbidden-edit")

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from maillage.accounts.tests.factories import PASSWORD, member
 from maillage.actions.models import Action, ActionChange
 
-from .steps import login, screenshot
+from .steps import axe_check, login, screenshot
 
 
 def test_the_second_of_two_people_editing_a_sheet_gets_the_conflict_and_can_reapply(new_context, demo_db):
@@ -48,6 +48,7 @@ def test_the_second_of_two_people_editing_a_sheet_gets_the_conflict_and_can_reap
     expect(conflict).to_contain_text("Enregistré entre-temps : coord-clermont-sud")
     context_row = conflict.locator("#conflict-table tr", has_text="Contexte")
     expect(context_row).to_contain_text(their_context)  # their saved value, beside what I typed
+    axe_check(second, "action-form-conflict")
     screenshot(second, "conflict", full_page=False)
     action.refresh_from_db()
     assert action.context == their_context  # the first save is kept

@@ -9,7 +9,7 @@ from maillage.accounts.tests.factories import PASSWORD, UserFactory
 from maillage.actions.models import Action
 from maillage.projects.models import Node, Project
 
-from .steps import assert_nothing_private, label, login, screenshot
+from .steps import assert_nothing_private, axe_check, label, login, screenshot
 
 SLUG = "pst-val-de-loire-test"
 TITLE = "Projet social du Val de Loire"
@@ -30,12 +30,14 @@ SECTIONS = {
 }
 
 
-def add_node(page, parent_id, code, title):
+def add_node(page, parent_id, code, title, check=False):
     """Open the « Ajouter un sous-nœud » panel of a node (htmx), fill it, and wait for the redrawn tree."""
     page.locator(f"#ajouter-sous-{parent_id}").click()
     panel = page.locator(f"#noeud-{parent_id}-panneau")
     form = panel.locator(f"#form-ajout-{parent_id}")
     expect(form).to_be_visible()
+    if check:
+        axe_check(page, "tree-add-panel")
     form.get_by_label("Code").fill(code)
     form.get_by_label("Intitulé").fill(title)
     form.locator(f"#form-ajout-{parent_id}-valider").click()
@@ -77,7 +79,7 @@ def test_a_coordinator_builds_a_plan_from_scratch_and_a_visitor_reads_it(page, n
     page.locator("#bouton-ajout-racine").click()
     expect(page.locator("#arbre").get_by_role("status")).to_contain_text("Accompagner les familles")
     root = Node.objects.get(project=project, title="Accompagner les familles")
-    child = add_node(page, root.pk, "1.1", "Soutenir la parentalité")
+    child = add_node(page, root.pk, "1.1", "Soutenir la parentalité", check=True)
     grandchild = add_node(page, child.pk, "1.1.1", "Créer des lieux d'accueil parents-enfants")
     expect(page.locator(f"#noeud-{grandchild.pk}")).to_contain_text("Sous-objectif 1.1.1")
     assert (root.level.depth, child.parent_id, child.level.depth) == (1, root.pk, 2)
@@ -103,6 +105,7 @@ def test_a_coordinator_builds_a_plan_from_scratch_and_a_visitor_reads_it(page, n
     on_the_fly = form.locator("#partner-line-1")
     on_the_fly.get_by_label(label("ou nouvelle organisation")).fill("PMI du secteur Est")
     on_the_fly.get_by_label("Rôle").select_option("relay")
+    axe_check(page, "action-create-form")
     page.locator("#save-action").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Ouvrir un lieu d'accueil enfants-parents")
@@ -132,6 +135,7 @@ def test_a_coordinator_builds_a_plan_from_scratch_and_a_visitor_reads_it(page, n
     form.locator("#id_cibles-0-value").fill("30")
     form.locator("#id_valeurs-0-period").fill("2025")
     form.locator("#id_valeurs-0-value").fill("12")
+    axe_check(page, "indicator-form")
     page.locator("#save-indicator").click()
     expect(page.get_by_role("main")).to_contain_text("Indicateur enregistré.")
     indicators = page.locator("#indicateurs")
@@ -148,6 +152,7 @@ def test_a_coordinator_builds_a_plan_from_scratch_and_a_visitor_reads_it(page, n
     page.locator(f"#placer-{action.pk}-libre").click()
     panel = page.locator(f"#action-{action.pk}-libre-panneau")
     panel.get_by_label("Placer aussi sous").select_option(str(grandchild.pk))
+    axe_check(page, "tree-place-panel")
     panel.get_by_role("button", name="Placer").click()
     expect(page.locator(f"#action-{action.pk}-sous-{grandchild.pk}")).to_contain_text("Ouvrir un lieu d'accueil")
     assert list(action.nodes.all()) == [grandchild]
@@ -155,6 +160,7 @@ def test_a_coordinator_builds_a_plan_from_scratch_and_a_visitor_reads_it(page, n
     # 6. Publish in the settings.
     page.goto(f"/projets/{SLUG}/parametres/")
     expect(page.get_by_role("main")).to_contain_text("Le plan n'est pas publié")
+    axe_check(page, "settings")
     page.locator("#bouton-publier").click()
     expect(page.get_by_role("main")).to_contain_text(f"Le plan est publié : chacun peut le lire sur /plans/{SLUG}/.")
     expect(page.locator("#bouton-depublier")).to_be_visible()
@@ -179,4 +185,5 @@ def test_a_coordinator_builds_a_plan_from_scratch_and_a_visitor_reads_it(page, n
     expect(main).to_contain_text("PMI du secteur Est")
     expect(main).to_contain_text("Familles accueillies (Quantitatif) : 2025 = 12 familles")
     assert_nothing_private(visitor)
+    axe_check(visitor, "visitor-new-plan-fiche")
     screenshot(visitor, "visitor-new-plan-fiche")
