@@ -78,6 +78,7 @@ def test_a_coordinator_builds_a_plan_from_scratch_and_a_visitor_reads_it(page, n
     page.locator("#racine-title").fill("Accompagner les familles")
     page.locator("#bouton-ajout-racine").click()
     expect(page.locator("#arbre").get_by_role("status")).to_contain_text("Accompagner les familles")
+    expect(page.locator("#racine-title")).to_have_value("")  # emptied, ready for the next one
     root = Node.objects.get(project=project, title="Accompagner les familles")
     child = add_node(page, root.pk, "1.1", "Soutenir la parentalité", check=True)
     grandchild = add_node(page, child.pk, "1.1.1", "Créer des lieux d'accueil parents-enfants")
