@@ -1,6 +1,17 @@
 import pytest
 
 
+def pytest_configure(config):
+    """Tests hash passwords with MD5: the real hasher (PBKDF2, ~0.45 s a password here) made the demo load hash
+    each demo account's password for seconds, and every browser login wait as long. Never outside tests."""
+    from django.conf import settings
+    from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    get_hashers.cache_clear()
+    get_hashers_by_algorithm.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def demo_db(django_db_setup, django_db_blocker):
     """The five demo projects, loaded once for the whole session (each test rolls its changes back)."""

@@ -269,15 +269,18 @@ class StatusForm(DsfrBaseForm):
 
 
 class NoteForm(UnixNewlines, DsfrModelForm):
+    """On the sheet next to the comment form: its own ids (``note-…``), so that each label names its own field."""
+
     class Meta:
         model = FollowUpNote
         fields = ["date", "text"]
+        labels = {"text": _("Note de suivi")}  # set in __init__, the label came too late for the DSFR drawing
         widgets = {"date": DateInput(), "text": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "note-%s")
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = datetime.date.today()
-        self.fields["text"].label = _("Note de suivi")
 
 
 class CommentForm(UnixNewlines, DsfrModelForm):
@@ -285,6 +288,10 @@ class CommentForm(UnixNewlines, DsfrModelForm):
         model = Comment
         fields = ["text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "commentaire-%s")
+        super().__init__(*args, **kwargs)
 
     def clean_text(self):
         text = self.cleaned_data["text"].strip()

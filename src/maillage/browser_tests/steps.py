@@ -44,6 +44,12 @@ def login(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
 
 
+def label(text: str) -> re.Pattern:
+    """A field's label that starts with ``text``: DSFR labels go on with « (Optionnel) » and a hint, and
+    Playwright matches a pattern against the label's raw text (spaces and line breaks included)."""
+    return re.compile(rf"^\s*{re.escape(text)}")
+
+
 def screenshot(page: Page, name: str, full_page: bool = True) -> Path:
     """Save the page as test-artifacts/screenshots/<name>.png: all of it, or what the window shows
     (a long plan's full page takes seconds to encode)."""
@@ -81,3 +87,17 @@ def axe_check(page: Page, name: str | None = None) -> list[dict]:
 def _axe_line(where: str, impact: str, rule: dict) -> str:
     targets = ", ".join(json.dumps(node["target"]) for node in rule["nodes"][:5])
     return f"{where}: {impact} {rule['id']} — {rule['help']} ({len(rule['nodes'])}×: {targets})"
+
+
+def assert_nothing_private(page):
+    """No edit control, no member page, no e-mail address, no phone link on a public page."""
+    main = page.get_by_role("main")
+    expect(main.locator("form, button, input, textarea, select")).to_have_count(0)
+    expect(main.get_by_role("link", name=re.compile("modifier|supprimer|ajouter", re.I))).to_have_count(0)
+    # The documents page of a published plan is public: it gives visitors the documents without personal data.
+    private_links = page.locator(
+        "a[href^='/projets/']:not([href$='/documents/']), a[href^='/admin/'], a[href^='mailto:'], a[href^='tel:']"
+    )
+    expect(private_links).to_have_count(0)
+    address = EMAIL.search(page.content())
+    assert address is None, f"e-mail address on a public page: {address.group(0)}"

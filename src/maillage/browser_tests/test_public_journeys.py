@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .steps import EMAIL, at_phone_width, axe_check, screenshot
+from .steps import assert_nothing_private, at_phone_width, axe_check, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -16,20 +16,6 @@ MAIN_DEMO_PROJECTS = [
     "lyon-pst-villeurbanne",
     "gea-orientations-cst",
 ]
-
-
-def assert_nothing_private(page):
-    """No edit control, no member page, no e-mail address, no phone link on a public page (the documents
-    page of a published plan is public: it gives visitors the documents without personal data)."""
-    main = page.get_by_role("main")
-    expect(main.locator("form, button, input, textarea, select")).to_have_count(0)
-    expect(main.get_by_role("link", name=re.compile("modifier|supprimer|ajouter", re.I))).to_have_count(0)
-    private_links = page.locator(
-        "a[href^='/projets/']:not([href$='/documents/']), a[href^='/admin/'], a[href^='mailto:'], a[href^='tel:']"
-    )
-    expect(private_links).to_have_count(0)
-    address = EMAIL.search(page.content())
-    assert address is None, f"e-mail address on a public page: {address.group(0)}"
 
 
 def test_a_visitor_reaches_every_main_demo_plan_and_an_action_by_links(page, demo_db):

@@ -446,3 +446,17 @@ def test_browser_line_ends_are_not_a_change(plan, login):
     assert client.post(edit_url(plan, action), data).status_code == 302
     action.refresh_from_db()
     assert action.description == "Première ligne\nseconde ligne" and not action.changes.exists()
+
+
+def test_the_note_and_comment_forms_of_a_sheet_each_label_their_own_field(plan, login):
+    """Both forms have a ``text`` field: with Django's default ids the comment's label named the note's box."""
+    client = login(plan, "coordinator")
+    html = client.get(reverse("action-detail", args=[plan.project.slug, plan.led.ref])).content.decode()
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+    note_form = html[html.index('id="note-form"') : html.index("</form>", html.index('id="note-form"'))]
+    comment_form = html[html.index('id="comment-form"') : html.index("</form>", html.index('id="comment-form"'))]
+    assert re.search(r'<label for="note-text"[^>]*>\s*Note de suivi\s*</label>', note_form)
+    assert 'id="note-text"' in note_form and 'id="note-date"' in note_form
+    assert re.search(r'<label for="commentaire-text"[^>]*>\s*Commentaire\s*</label>', comment_form)
+    assert 'id="commentaire-text"' in comment_form

@@ -1,6 +1,8 @@
 """The directory screens: who may see and change them, French errors that save nothing, search and
 filters, deletion that says what it removes, bounded queries, and the Clermont-Ferrand demo."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -317,3 +319,29 @@ def test_clermont_sud_directory(client, demo_db):
         "École des Parents et des Éducateurs",
         "École élémentaire V. Hugo",
     ]
+
+
+def test_the_pagination_marks_its_dead_ends_as_disabled_links(client):
+    """On the first page « first » and « previous » lead nowhere: disabled links, as in the DSFR's markup
+    (without it, axe-core reported their grey text as a contrast violation); on the last page, the others."""
+    project = project_with_network()
+    Organisation.objects.bulk_create(
+        Organisation(project=project, key=f"asso-{n}", name=f"Association {n:03d}") for n in range(60)
+    )
+    login_as(client, project, "reader")
+    url = reverse("partner-directory", args=[project.slug])
+
+    def links(page):
+        html = client.get(url, {"page": page} if page else {}).content.decode()
+        nav = html[html.index('class="fr-pagination"') : html.index("</nav>", html.index('class="fr-pagination"'))]
+        return {
+            kind: re.search(rf'<a class="fr-pagination__link fr-pagination__link--{kind}[^"]*" ([^>]*)>', nav).group(1)
+            for kind in ("first", "prev", "next", "last")
+        }
+
+    first = links(None)
+    assert first["first"] == first["prev"] == 'aria-disabled="true" role="link"'
+    assert first["next"] == 'href="?page=2"' and first["last"] == 'href="?page=2"'
+    last = links(2)
+    assert last["next"] == last["last"] == 'aria-disabled="true" role="link"'
+    assert last["first"] == 'href="?page=1"'

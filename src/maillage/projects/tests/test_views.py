@@ -469,3 +469,21 @@ def test_a_demo_projects_dashboard_and_tree(client, demo_db):
     assert "Les actions par axe" in dashboard and "AXE 1 Accéder à ses droits" in dashboard
     tree = client.get(reverse("project-tree", args=["clermont-sud"])).content.decode()
     assert "Axe → Enjeu → Objectif" in tree and 'id="form-ajout-racine"' in tree
+
+
+def test_the_root_node_form_empties_itself_only_after_a_node_is_added(client, plan):
+    """The root form stays on the page when htmx redraws the tree: it used to keep the node just added,
+    ready to be added twice. It resets when the tree is swapped, not when its errors come back in its panel."""
+    client.force_login(plan.users[Role.COORDINATOR])
+    add = reverse("node-add", args=[plan.project.slug])
+    page = client.get(reverse("project-tree", args=[plan.project.slug])).content.decode()
+    form = page[page.index('id="form-ajout-racine"') : page.index(">", page.index('id="form-ajout-racine"'))]
+    assert 'hx-target="#arbre"' in form
+    assert (
+        "hx-on::after-request=\"if (event.detail.successful && event.detail.target.id === 'arbre') this.reset()\""
+        in form
+    )
+    bad = client.post(add, {"title": "", "code": "9", "panneau": "racine-panneau"}, **HTMX)
+    assert bad["HX-Retarget"] == "#racine-panneau"  # errors go to the panel: the typed values stay
+    ok = client.post(add, {"title": "Habiter le quartier", "code": "9", "panneau": "racine-panneau"}, **HTMX)
+    assert "HX-Retarget" not in ok and ok.content.decode().lstrip().startswith('<div id="arbre">')
