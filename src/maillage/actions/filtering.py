@@ -41,7 +41,7 @@ MISSING = {
 SORTS = {
     "ordre": ("position", _("Ordre du plan")),
     "ref": ("ref", _("Référence")),
-    "titre": ("title", _("Intitulé")),
+    "titre": ("title_key", _("Intitulé")),  # accents ignored: « École » sorts among the E
     "statut": ("status", _("Statut")),
     "fin": ("end_date", _("Date de fin")),
     "modification": ("modified_at", _("Dernière modification")),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.projects.models import would_loop
 
-from .search import SEARCHED, search_text
+from .search import SEARCHED, normalise, search_text
 from .vocabulary import Origin, Participation, Priority, Role, Scale, Status
 
 # The sheet sections, in the order of the seed's fiches (Contexte | Objectifs; Public | Présentation;
@@ -126,6 +126,13 @@ class Action(models.Model):
         editable=False,
         help_text=_("Intitulé et sections sans accents ni majuscules, tenu à jour à chaque enregistrement."),
     )
+    title_key = models.CharField(
+        _("clé de tri de l'intitulé"),
+        max_length=500,
+        blank=True,
+        editable=False,
+        help_text=_("L'intitulé sans accents ni majuscules : « École » se range avec les E, pas après Z."),
+    )
 
     class Meta:
         verbose_name = _("fiche action")
@@ -145,9 +152,10 @@ class Action(models.Model):
     def save(self, *args, **kwargs):
         # The search column follows the text it copies, even on a partial save.
         self.search_text = self.computed_search_text()
+        self.title_key = normalise(self.title)[:500]
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and set(update_fields) & set(SEARCHED + SECTIONS):
-            kwargs["update_fields"] = {*update_fields, "search_text"}
+            kwargs["update_fields"] = {*update_fields, "search_text", "title_key"}
         super().save(*args, **kwargs)
 
     def computed_search_text(self) -> str:
