@@ -84,3 +84,12 @@ def test_public_plan_queries_do_not_grow_with_actions(client, big_project, djang
     with django_assert_max_num_queries(12):
         response = client.get(reverse("public-plan", args=[big_project.slug]))
     assert response.content.decode().count(f"/plans/{big_project.slug}/actions/") == 500
+
+
+def test_public_plan_shows_the_tree_diagram_that_visitors_may_load(client, demo_db):
+    page = client.get(reverse("public-plan", args=["genas-pset-2"])).content.decode()
+    source = reverse("document-download", args=["genas-pset-2"]) + "?document=tree&amp;format=svg"
+    assert f'src="{source}"' in page
+    image = client.get(source.replace("&amp;", "&"))
+    assert image.status_code == 200 and image["Content-Type"].startswith("image/svg+xml")
+    assert "Visée 1".encode() in image.content and "Notre territoire".encode() in image.content
