@@ -3,7 +3,7 @@
 The reading is a background task enqueued once the upload is committed (``transaction.on_commit``). In the
 browser tests the live server writes inside the test's transaction, which is never committed, so the task
 would never start: the upload is wrapped in ``django_capture_on_commit_callbacks(execute=True)``, which runs
-it in the test thread (with the immediate task backend of ``maillage.conftest``) as soon as the upload is
+it in the test thread (with the ``immediate_tasks`` fixture of ``maillage.conftest``) as soon as the upload is
 answered, while the page polls its progress as it does for real.
 """
 
@@ -41,7 +41,7 @@ def plan_docx(path):
 
 
 def test_a_coordinator_imports_a_word_plan_renames_an_action_and_creates_the_project(
-    page, demo_db, tmp_path, django_capture_on_commit_callbacks
+    page, demo_db, tmp_path, django_capture_on_commit_callbacks, immediate_tasks
 ):
     login(page, "coord-clermont-sud")
     page.get_by_role("link", name="Importer un plan existant (Word, PDF, tableur…)").click()

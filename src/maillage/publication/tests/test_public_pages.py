@@ -92,4 +92,4 @@ def test_public_plan_shows_the_tree_diagram_that_visitors_may_load(client, demo_
     assert f'src="{source}"' in page
     image = client.get(source.replace("&amp;", "&"))
     assert image.status_code == 200 and image["Content-Type"].startswith("image/svg+xml")
-    assert "Visée 1".encode() in image.content and "Notre territoire".encode() in image.content
+    assert "Visée 1".encode() in image.content and b"Notre territoire" in image.content
