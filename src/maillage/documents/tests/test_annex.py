@@ -492,7 +492,7 @@ def test_without_cairo_the_annex_keeps_its_textual_tree(demo_db, monkeypatch):
     from maillage.documents import diagram
     from maillage.documents.annex.model import Image
 
-    def no_cairo(project):
+    def no_cairo(project, **options):
         raise ExportError("cairo absent")
 
     monkeypatch.setattr(diagram, "tree_png", no_cairo)
