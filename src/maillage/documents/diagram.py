@@ -199,9 +199,10 @@ def write_svg_tree(project, what, progress=None) -> bytes:
         return tree_svg(project)
 
 
-@register("png", "tree")
-def write_png_tree(project, what, progress=None) -> bytes:
-    """The same diagram as a PNG (for a slide or a document that takes no SVG), at twice its size."""
+def tree_png(project, max_height: int | None = None) -> bytes:
+    """The diagram as a PNG at twice its size (sharp when printed), or smaller so as to be at most
+    ``max_height`` pixels tall (a big tree printed on one page needs no more, and cairo's memory stays
+    bounded); ExportError without the cairo library."""
     try:
         import cairosvg
     except OSError as error:  # cairosvg is there but the system's cairo library is not
@@ -211,4 +212,14 @@ def write_png_tree(project, what, progress=None) -> bytes:
         ) from error
 
     with translation.override("fr"):
-        return cairosvg.svg2png(bytestring=tree_svg(project), scale=2, background_color="white")
+        svg = tree_svg(project)
+    scale = 2.0
+    if max_height:
+        scale = min(scale, max_height / float(ET.fromstring(svg).get("height")))
+    return cairosvg.svg2png(bytestring=svg, scale=scale, background_color="white")
+
+
+@register("png", "tree")
+def write_png_tree(project, what, progress=None) -> bytes:
+    """The same diagram as a PNG (for a slide or a document that takes no SVG), at twice its size."""
+    return tree_png(project)

@@ -12,7 +12,7 @@ from django.utils import formats
 
 from maillage.actions.vocabulary import Role, Scale, Status
 
-from .model import BulletList, Cell, Document, Paragraph, Section, Table, cell, walk_texts
+from .model import BulletList, Cell, Document, Image, Paragraph, Section, Table, cell, walk_texts
 
 ORIGIN_MARKERS = {"new": "NA", "evolution": "E", "existing": "AE"}
 # The panorama's first columns, as in the Genas seed; other statuses follow when the project uses them.
@@ -427,7 +427,19 @@ def _tree(data) -> Section | None:
         content.extend(node_section(child, depth + 1) for child in data.children.get(node.pk, []))
         return Section(title, min(depth, 4), content)
 
-    blocks = [Paragraph(f"Niveaux de l'arborescence : {levels}.")] if levels else []
+    blocks = []
+    if data.tree_png:
+        blocks.append(
+            Image(
+                data.tree_png,
+                width_cm=17.8,
+                alt=f"Schéma de l'arborescence du projet {data.project.title} : pour chaque élément, "
+                "le nombre d'actions de sa branche et une barre de leur répartition par statut.",
+                caption="Schéma de l'arborescence : nombre d'actions et répartition par statut",
+            )
+        )
+    if levels:
+        blocks.append(Paragraph(f"Niveaux de l'arborescence : {levels}."))
     blocks.extend(node_section(root, 2) for root in data.children.get(None, []))
     return Section("Arborescence du projet", 1, blocks, page_break=True)
 

@@ -9,9 +9,20 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Length, Pt, RGBColor
 
-from .model import BulletList, Document, PageBreak, Paragraph, Section, Table, headings, units
+from .model import (
+    IMAGE_ROOM_CM,
+    BulletList,
+    Document,
+    Image,
+    PageBreak,
+    Paragraph,
+    Section,
+    Table,
+    headings,
+    units,
+)
 
 BLUE = RGBColor(0x00, 0x00, 0x91)
 GREY = RGBColor(0x55, 0x55, 0x55)
@@ -119,7 +130,7 @@ def _page_setup(word, landscape: bool, footer_text: str):
     # The footer style's tab stops are centre and right; put the page number on the right one.
     tabs = footer.paragraph_format.tab_stops
     tabs.add_tab_stop(width - section.left_margin - section.right_margin, alignment=2)
-    return width - section.left_margin - section.right_margin
+    return width - section.left_margin - section.right_margin, height - section.top_margin - section.bottom_margin
 
 
 def _update_fields_on_open(word):
@@ -152,12 +163,13 @@ class Renderer:
         self.heading_count = 0  # headings are bookmarked in the order model.headings() lists them
         self.word = WordDocument()
         _styles(self.word)
-        self.text_width = _page_setup(self.word, document.landscape, document.title)
+        self.text_width, self.text_height = _page_setup(self.word, document.landscape, document.title)
         # python-docx looks a style up among all styles on every assignment; keep the ids and set them
         # directly, which turns the 1,000-fiche document from minutes into seconds.
         self.bullet = self.word.styles["List Bullet"].style_id
         self.headings = {level: self.word.styles[f"Heading {level}"].style_id for level in range(1, 5)}
         self.grid = self.word.styles["Table Grid"].style_id
+        self.caption = self.word.styles["Caption"].style_id
 
         # python-docx inserts each body element before w:sectPr by scanning the whole body: quadratic on
         # a 1,000-fiche annex. Write into a small scratch body and move its elements over section by section.
@@ -243,8 +255,24 @@ class Renderer:
                         self.styled(container, self.bullet, item)
             elif isinstance(block, Table):
                 self.table(container, block)
+            elif isinstance(block, Image):
+                self.image(container, block)
             elif isinstance(block, PageBreak):
                 container.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def image(self, container, block: Image):
+        """A centred inline picture, its text alternative in the drawing's description, the caption under it."""
+        width, _height = block.size_cm(Length(self.text_width).cm, Length(self.text_height).cm - IMAGE_ROOM_CM)
+        paragraph = container.add_paragraph()
+        paragraph.alignment = 1
+        paragraph.paragraph_format.keep_with_next = True
+        paragraph.add_run().add_picture(BytesIO(block.png), width=Cm(width))
+        for properties in paragraph._p.iter(qn("wp:docPr")):
+            properties.set("descr", block.alt)
+            properties.set("title", block.caption or block.alt)
+        if block.caption:
+            caption = self.styled(container, self.caption, block.caption)
+            caption.alignment = 1
 
     def table(self, container, block: Table):
         if container is self.scratch:

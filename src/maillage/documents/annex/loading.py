@@ -68,6 +68,7 @@ class ProjectData:
     key_figure_tables: list = field(default_factory=list)
     findings: list = field(default_factory=list)
     consultations: list = field(default_factory=list)
+    tree_png: bytes | None = None  # the strategy tree diagram; None without cairo or for a filtered list
 
     @property
     def nodes_by_id(self) -> dict:
@@ -86,6 +87,7 @@ def load(project, *, full: bool = True, action=None, actions=None) -> ProjectDat
     queryset = actions_queryset(project)
     if action is not None:
         queryset = queryset.filter(Q(pk=action.pk) | Q(parent=action.pk))
+    actions_filter = actions
     if actions is not None:
         queryset = queryset.filter(pk__in=actions.values("pk"))
     actions = list(queryset)
@@ -131,4 +133,22 @@ def load(project, *, full: bool = True, action=None, actions=None) -> ProjectDat
         )
         data.findings = list(Finding.objects.filter(project=project))
         data.consultations = list(Consultation.objects.filter(project=project))
+        if actions_filter is None and nodes:
+            data.tree_png = _tree_png(project)
     return data
+
+
+# The diagram is printed at most about 22 cm tall: 4,000 pixels is 460 dpi there.
+TREE_MAX_PIXELS = 4000
+
+
+def _tree_png(project) -> bytes | None:
+    """The tree diagram, once per document. Without cairo the annex keeps its textual tree only; a
+    filtered annex has none, since the diagram counts all the project's actions."""
+    from maillage.documents.diagram import tree_png
+    from maillage.documents.registry import ExportError
+
+    try:
+        return tree_png(project, max_height=TREE_MAX_PIXELS)
+    except (ImportError, ExportError):
+        return None

@@ -5,6 +5,7 @@ database, so the three formats always say the same thing.
 """
 
 import re
+import struct
 from dataclasses import dataclass, field
 
 
@@ -35,6 +36,31 @@ class Table:
     rows: list[list[Cell]]
     widths: list[float]
     fiche: bool = False
+
+
+# Height kept free on an image's page for the heading above it and its caption.
+IMAGE_ROOM_CM = 4.5
+
+
+@dataclass
+class Image:
+    """A PNG picture, as wide as ``width_cm`` at most, shrunk by the renderers to fit the text area (width,
+    and height under a heading), with a caption under it and a text alternative for screen readers."""
+
+    png: bytes
+    width_cm: float
+    alt: str
+    caption: str = ""
+
+    @property
+    def ratio(self) -> float:
+        """Height over width, read in the PNG header (no imaging library needed)."""
+        width, height = struct.unpack(">II", self.png[16:24])
+        return height / width
+
+    def size_cm(self, max_width_cm: float, max_height_cm: float) -> tuple[float, float]:
+        width = min(self.width_cm, max_width_cm, max_height_cm / self.ratio)
+        return width, width * self.ratio
 
 
 @dataclass
@@ -119,6 +145,8 @@ def walk_texts(blocks):
             yield block.text
         elif isinstance(block, BulletList):
             yield from block.items
+        elif isinstance(block, Image):
+            yield block.caption
         elif isinstance(block, Table):
             yield from block.header
             for row in block.rows:

@@ -2,9 +2,12 @@
 
 from io import BytesIO
 
+from odf.draw import Frame
+from odf.draw import Image as DrawImage
 from odf.opendocument import OpenDocumentText
 from odf.style import (
     FontFace,
+    GraphicProperties,
     ListLevelProperties,
     MasterPage,
     PageLayout,
@@ -19,6 +22,7 @@ from odf.style import (
     TabStops,
     TextProperties,
 )
+from odf.svg import Desc, Title
 from odf.table import Table as OdfTable
 from odf.table import TableCell, TableColumn, TableHeaderRows, TableRow
 from odf.text import (
@@ -39,7 +43,18 @@ from odf.text import (
 )
 from odf.text import List as OdfList
 
-from .model import BulletList, Document, PageBreak, Paragraph, Section, Table, headings, units
+from .model import (
+    IMAGE_ROOM_CM,
+    BulletList,
+    Document,
+    Image,
+    PageBreak,
+    Paragraph,
+    Section,
+    Table,
+    headings,
+    units,
+)
 
 BLUE = "#000091"
 
@@ -73,10 +88,14 @@ def _styles(odt: OpenDocumentText, landscape: bool):
         ("title", {"fontsize": "22pt", "fontweight": "bold", "color": BLUE}),
         ("th", {"fontweight": "bold", "color": BLUE}),
         ("mark", {"color": BLUE}),
+        ("figure", {}),
+        ("caption", {"fontsize": "8.5pt", "fontstyle": "italic", "color": "#555555"}),
     ):
         style = Style(name=f"P_{name}", family="paragraph", parentstylename="Standard")
         style.addElement(TextProperties(**properties))
-        if name == "mark":
+        if name == "figure":
+            style.addElement(ParagraphProperties(textalign="center", keepwithnext="always"))
+        if name in ("mark", "caption"):
             style.addElement(ParagraphProperties(textalign="center"))
         odt.automaticstyles.addElement(style)
         styles[name] = style
@@ -97,6 +116,10 @@ def _styles(odt: OpenDocumentText, landscape: bool):
     row.addElement(TableRowProperties(keeptogether="always"))
     odt.automaticstyles.addElement(row)
     styles.update(cell=cell, head=head, row=row)
+    picture = Style(name="Picture", family="graphic")
+    picture.addElement(GraphicProperties(wrap="none", verticalpos="top", verticalrel="baseline"))
+    odt.automaticstyles.addElement(picture)
+    styles["picture"] = picture
     layout = PageLayout(name="A4")
     width, height = ("29.7cm", "21cm") if landscape else ("21cm", "29.7cm")
     layout.addElement(
@@ -125,6 +148,8 @@ class Renderer:
         self.tables = 0
         self.table_style_cache = {}
         self.width_cm = (29.7 if document.landscape else 21) - 3.2
+        self.height_cm = (21 if document.landscape else 29.7) - 3.6
+        self.pictures = 0
 
     def contents(self, body):
         """The index body written out: each title linked to its heading's bookmark, its page number a
@@ -173,8 +198,32 @@ class Renderer:
                 parent.addElement(listing)
             elif isinstance(block, Table):
                 self.table(parent, block)
+            elif isinstance(block, Image):
+                self.image(parent, block)
             elif isinstance(block, PageBreak):
                 parent.addElement(P(stylename=self.styles["h4-break"], text=""))
+
+    def image(self, parent, block: Image):
+        """The picture stored in the package, in a frame as a character of a centred paragraph; its caption
+        is the frame's title, its text alternative the frame's description."""
+        self.pictures += 1
+        width, height = block.size_cm(self.width_cm, self.height_cm - IMAGE_ROOM_CM)
+        href = self.odt.addPicture(f"Pictures/image{self.pictures}.png", "image/png", block.png)
+        frame = Frame(
+            name=f"Image{self.pictures}",
+            stylename=self.styles["picture"],
+            anchortype="as-char",
+            width=f"{width:.2f}cm",
+            height=f"{height:.2f}cm",
+        )
+        frame.addElement(DrawImage(href=href, type="simple", show="embed", actuate="onLoad"))
+        frame.addElement(Title(text=block.caption or block.alt))
+        frame.addElement(Desc(text=block.alt))
+        paragraph = P(stylename=self.styles["figure"])
+        paragraph.addElement(frame)
+        parent.addElement(paragraph)
+        if block.caption:
+            parent.addElement(P(stylename=self.styles["caption"], text=block.caption))
 
     def table_styles(self, widths: list[float]):
         """One table style and its column styles per set of widths, shared by every table that has them:

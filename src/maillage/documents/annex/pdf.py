@@ -16,7 +16,7 @@ from html import escape
 from io import BytesIO
 from pathlib import Path
 
-from .model import BulletList, Document, PageBreak, Paragraph, Section, Table, headings, units
+from .model import IMAGE_ROOM_CM, BulletList, Document, Image, PageBreak, Paragraph, Section, Table, headings, units
 
 BLUE, GREY, DARK, RULE, SHADE, INK = "#000091", "#555555", "#3a3a3a", "#929292", "#e3e3fd", "#161616"
 MARGINS_MM = {"top": 18, "right": 16, "bottom": 20, "left": 16}
@@ -94,6 +94,16 @@ def _styles() -> dict:
         ),
         "th": ParagraphStyle("th", body, fontName=BOLD, fontSize=9, leading=11, spaceAfter=0, textColor=HexColor(BLUE)),
         "mark": ParagraphStyle("mark", body, fontSize=11, alignment=TA_CENTER, textColor=HexColor(BLUE)),
+        "caption": ParagraphStyle(
+            "caption",
+            body,
+            fontSize=8.5,
+            leading=11,
+            alignment=TA_CENTER,
+            textColor=HexColor(GREY),
+            spaceBefore=4,
+            spaceAfter=10,
+        ),
         1: ParagraphStyle("h1", body, fontSize=17, leading=20.4, spaceBefore=18, spaceAfter=9, **heading),
         2: ParagraphStyle("h2", body, fontSize=13, leading=15.6, spaceBefore=14, spaceAfter=6, **heading),
         3: ParagraphStyle("h3", body, fontSize=11, leading=13.2, spaceBefore=12, spaceAfter=5, **heading),
@@ -143,6 +153,8 @@ def _flowables(blocks, out: list, anchors: list, width: float):
             out.append(Para(markup(block.text, bold=block.style == "label"), styles[block.style]))
         elif isinstance(block, BulletList):
             out.extend(Para(markup(item), styles["item"], bulletText="•") for item in block.items)
+        elif isinstance(block, Image):
+            out.extend(_image(block, width))
         elif isinstance(block, Table):
             out.append(_table(block, anchors, width))
             if not block.fiche:
@@ -167,6 +179,20 @@ def _heading_class():
             super().draw()
 
     return Heading
+
+
+def _image(block: Image, width: float) -> list:
+    """The picture, centred and shrunk to the frame, kept with its caption."""
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Image as ImageFlowable
+    from reportlab.platypus import Paragraph as Para
+
+    picture_width, picture_height = block.size_cm(width / cm, _frame_height(width) / cm - IMAGE_ROOM_CM)
+    picture = ImageFlowable(BytesIO(block.png), width=picture_width * cm, height=picture_height * cm, hAlign="CENTER")
+    if not block.caption:
+        return [picture]
+    picture.keepWithNext = 1
+    return [picture, Para(markup(block.caption), _styles()["caption"])]
 
 
 def _gap(height: float):

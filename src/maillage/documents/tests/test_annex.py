@@ -9,12 +9,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from docx.oxml.ns import qn
 
 from maillage.actions.models import Action
 from maillage.documents.annex import building, pdf
 from maillage.documents.annex.model import BulletList, Paragraph, Section, Table, cell, text_blocks
 from maillage.documents.annex.writers import build
-from maillage.documents.registry import What, parse_what, writer_for
+from maillage.documents.registry import ExportError, What, parse_what, writer_for
 from maillage.interchange.importing import import_document
 from maillage.interchange.tests.documents import MINIMAL
 from maillage.projects.models import Acronym, Node, Project
@@ -428,3 +429,75 @@ def test_every_pdf_contents_entry_points_to_its_page(demo_db):
         "Présentation",
         "Diagnostic partagé",
     ]
+
+
+# --- the tree diagram in the annex ---------------------------------------------------------------------
+
+DIAGRAM_CAPTION = "Schéma de l'arborescence : nombre d'actions et répartition par statut"
+
+
+def test_project_docx_has_the_tree_diagram_at_the_start_of_the_tree_section(demo_db):
+    word = docx_of(cached("genas-pset-2", "docx", "project"))
+    assert len(word.inline_shapes) == 1
+    body = list(word.element.body.iterchildren(qn("w:p")))
+    texts = ["".join(node.text or "" for node in paragraph.iter(qn("w:t"))) for paragraph in body]
+    heading = next(i for i, text in enumerate(texts) if text == "Arborescence du projet" and i > 10)
+    picture = body[heading + 1]
+    properties = next(picture.iter(qn("wp:docPr")))
+    assert "nombre d'actions de sa branche" in properties.get("descr")
+    assert texts[heading + 2] == DIAGRAM_CAPTION
+    assert texts[heading + 3].startswith("Niveaux de l'arborescence")
+    shape = word.inline_shapes[0]
+    assert shape.width.cm <= 17.8 + 0.01 and shape.height.cm <= 29.7 - 3.6
+    assert abs(shape.height / shape.width - 3168 / 1880) < 0.01  # the Genas tree, not stretched
+
+
+def test_project_odt_has_the_tree_diagram_in_its_package(demo_db):
+    import zipfile
+
+    from odf.draw import Frame
+    from odf.draw import Image as DrawImage
+    from odf.opendocument import load
+    from odf.svg import Desc
+
+    content = cached("genas-pset-2", "odt", "project")
+    document = load(BytesIO(content))
+    frames = document.text.getElementsByType(Frame)
+    assert len(frames) == 1
+    href = frames[0].getElementsByType(DrawImage)[0].getAttribute("href")
+    assert "nombre d'actions" in str(frames[0].getElementsByType(Desc)[0])
+    with zipfile.ZipFile(BytesIO(content)) as package:
+        assert package.read(href).startswith(b"\x89PNG")
+    text = odt_text(content)
+    assert text.rindex("Arborescence du projet") < text.index(DIAGRAM_CAPTION) < text.index("Niveaux de l")
+
+
+def test_project_pdf_has_the_tree_diagram_on_the_tree_page(demo_db):
+    from pypdf import PdfReader
+
+    reader = PdfReader(BytesIO(cached("genas-pset-2", "pdf", "project")))
+    pictures = []
+    for number, page in enumerate(reader.pages, start=1):
+        objects = page["/Resources"].get("/XObject")
+        for one in (objects.get_object() if objects else {}).values():
+            if one.get_object()["/Subtype"] == "/Image":
+                pictures.append((number, one.get_object()["/Width"], page.extract_text()))
+    assert len(pictures) == 1
+    _number, width, text = pictures[0]
+    assert width == 1880  # the 2× PNG, sharp when printed
+    assert "Arborescence du projet" in text and DIAGRAM_CAPTION in squash(text)
+
+
+def test_without_cairo_the_annex_keeps_its_textual_tree(demo_db, monkeypatch):
+    from maillage.documents import diagram
+    from maillage.documents.annex.model import Image
+
+    def no_cairo(project, **options):
+        raise ExportError("cairo absent")
+
+    monkeypatch.setattr(diagram, "tree_png", no_cairo)
+    document = build(Project.objects.get(slug="genas-pset-2"), What("project"))
+    tree = next(section for section in document.body if section.title == "Arborescence du projet")
+    assert not any(isinstance(block, Image) for block in tree.blocks)
+    assert any(isinstance(block, Section) for block in tree.blocks)
+    assert "Sous-objectif" in tree.blocks[0].text

@@ -82,3 +82,17 @@ def test_from_the_command_line(demo_db, tmp_path):
     call_command("export", "pays-du-gier-ctg-p3", "--format", "svg", "--what", "tree", "-o", str(target))
     root = ET.parse(target).getroot()
     assert len(boxes(root)) == Node.objects.filter(project__slug="pays-du-gier-ctg-p3").count()
+
+
+def test_png_for_a_printed_page_is_capped_in_height(demo_db):
+    import struct
+
+    from maillage.documents.diagram import tree_png
+
+    project = Project.objects.get(slug="genas-pset-2")
+    full = tree_png(project)
+    capped = tree_png(project, max_height=1000)
+    full_size = struct.unpack(">II", full[16:24])
+    capped_size = struct.unpack(">II", capped[16:24])
+    assert full_size == (1880, 3168)  # twice the SVG's size
+    assert capped_size[1] <= 1000 and abs(capped_size[0] / capped_size[1] - 1880 / 3168) < 0.01
