@@ -109,6 +109,15 @@ def access_for(user, project: Project) -> Access:
     return Access(project=project, user=user, role=role, led_action_ids=led)
 
 
+def _member_q(user, roles=None) -> Q:
+    """Projects where the user holds one of ``roles`` (any role by default), directly or as the network
+    admin of the project they are declined from (two levels down, as ``role_in`` reads it)."""
+    memberships = Membership.objects.filter(user=user)
+    direct = memberships.filter(role__in=roles) if roles else memberships
+    networks = memberships.filter(role=Role.NETWORK_ADMIN).values("project_id")
+    return Q(pk__in=direct.values("project_id")) | Q(parent_id__in=networks) | Q(parent__parent_id__in=networks)
+
+
 def readable_projects(user):
     """Projects the user may open: published ones, their own, and those of the networks they administer."""
     projects = Project.objects.all()
@@ -116,9 +125,7 @@ def readable_projects(user):
         return projects
     visible = Q(published=True)
     if user.is_authenticated:
-        member_of = Membership.objects.filter(user=user).values("project_id")
-        networks = Membership.objects.filter(user=user, role=Role.NETWORK_ADMIN).values("project_id")
-        visible |= Q(pk__in=member_of) | Q(parent_id__in=networks) | Q(parent__parent_id__in=networks)
+        visible |= _member_q(user)
     return projects.filter(visible)
 
 
@@ -128,6 +135,13 @@ def member_projects(user):
         return Project.objects.none()
     if user.is_superuser:
         return Project.objects.all()
-    member_of = Membership.objects.filter(user=user).values("project_id")
-    networks = Membership.objects.filter(user=user, role=Role.NETWORK_ADMIN).values("project_id")
-    return Project.objects.filter(Q(pk__in=member_of) | Q(parent_id__in=networks) | Q(parent__parent_id__in=networks))
+    return Project.objects.filter(_member_q(user))
+
+
+def managed_projects(user):
+    """The projects the user may change (``Access.can_manage``), in one query: e.g. to merge an import into."""
+    if not user.is_authenticated:
+        return Project.objects.none()
+    if user.is_superuser:
+        return Project.objects.all()
+    return Project.objects.filter(_member_q(user, roles=[Role.COORDINATOR, Role.NETWORK_ADMIN]))

@@ -11,10 +11,11 @@ from django.db import transaction
 from django.db.models import F
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from maillage.evaluation.models import Indicator
+from maillage.french import normalise
+from maillage.partners.directory import free_key
 from maillage.partners.models import Organisation
 
 from .history import (
@@ -31,7 +32,6 @@ from .history import (
     snapshot,
 )
 from .models import Action, ActionChange
-from .search import normalise
 from .vocabulary import project_labels
 
 
@@ -54,11 +54,7 @@ def _organisation_named(project, name: str) -> Organisation:
     for organisation in Organisation.objects.filter(project=project).only("pk", "name", "key"):
         if normalise(organisation.name) == wanted:
             return organisation
-    base = slugify(name)[:90] or "organisation"
-    taken = set(Organisation.objects.filter(project=project, key__startswith=base).values_list("key", flat=True))
-    key, number = base, 2
-    while key in taken:
-        key, number = f"{base}-{number}", number + 1
+    key = free_key(Organisation, project, name)
     return Organisation.objects.create(project=project, key=key, name=name.strip(), position=999)
 
 

@@ -9,9 +9,10 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maillage.french import normalise
 from maillage.projects.models import would_loop
 
-from .search import SEARCHED, normalise, search_text
+from .search import SEARCHED, search_text
 from .vocabulary import Origin, Participation, Priority, Role, Scale, Status
 
 # The sheet sections, in the order of the seed's fiches (Contexte | Objectifs; Public | Présentation;

@@ -5,18 +5,10 @@ normalised copy of its title and sheet sections (``Action.search_text``), writte
 query is normalised the same way and matched word by word with a plain ``contains``.
 """
 
-import re
-import unicodedata
+from maillage.french import normalise
 
 # What the search reads: the title, the code, the reference and every section of the sheet.
 SEARCHED = ["ref", "code", "title"]
-
-
-def normalise(text) -> str:
-    """« L'École  des Œuvres » → "l ecole des oeuvres": no accent, no case, no punctuation."""
-    text = str(text or "").replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
 def search_text(values) -> str:

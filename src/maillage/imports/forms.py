@@ -3,11 +3,11 @@
 from pathlib import Path
 
 from django import forms
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from maillage.accounts.access import access_for, member_projects
+from maillage.accounts.access import managed_projects
+from maillage.projects.creation import free_slug
 from maillage.projects.models import Project
 
 from .reading import _megabytes, max_bytes
@@ -41,8 +41,7 @@ class UploadForm(DsfrBaseForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        manageable = [p.pk for p in member_projects(user) if access_for(user, p).can_manage]
-        self.fields["into"].queryset = Project.objects.filter(pk__in=manageable).order_by("title")
+        self.fields["into"].queryset = managed_projects(user).order_by("title")
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -63,11 +62,7 @@ class UploadForm(DsfrBaseForm):
 
     def project_slug(self) -> str:
         """A free identifier derived from the title (or the file name)."""
-        base = slugify(self.project_title())[:80].strip("-") or "projet-importe"
-        slug, number = base, 2
-        while Project.objects.filter(slug=slug).exists():
-            slug, number = f"{base}-{number}", number + 1
-        return slug
+        return free_slug(self.project_title())
 
     def project_title(self) -> str:
         return self.cleaned_data.get("title") or Path(self.cleaned_data["file"].name).stem.replace("_", " ")

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from maillage.actions.models import SECTIONS, Action, ActionNode, ActionPartner, BudgetLine
+from maillage.partners.directory import free_key
 from maillage.partners.models import Organisation, Person
 from maillage.projects.models import Level, Node, Period, Theme
 
@@ -70,20 +71,12 @@ class _Merger:
             self.place(entry, None, 0, actions)
         return self.result
 
-    def free_key(self, model, key: str) -> str:
-        """``key``, or ``key-2``, ``key-3``… when the project's directory already uses it."""
-        taken = set(model.objects.filter(project=self.project).values_list("key", flat=True))
-        free, number = key, 2
-        while free in taken:
-            free, number = f"{key}-{number}", number + 1
-        return free
-
     def organisation(self, key):
         entry = self.draft_partners[key]
         found = self.organisations.get(normalise(entry["name"]))
         if found is None:
             found = Organisation.objects.create(
-                project=self.project, key=self.free_key(Organisation, key), name=entry["name"], position=999
+                project=self.project, key=free_key(Organisation, self.project, key), name=entry["name"], position=999
             )
             self.organisations[normalise(entry["name"])] = found
         return found
@@ -94,7 +87,7 @@ class _Merger:
         if found is None:
             found = Person.objects.create(
                 project=self.project,
-                key=self.free_key(Person, key),
+                key=free_key(Person, self.project, key),
                 name=entry["name"],
                 elected=entry.get("elected", False),
                 position=999,

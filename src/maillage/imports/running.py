@@ -16,6 +16,7 @@ from .drafting import Report, ensure_valid
 from .models import ImportRun
 from .plan import read_document
 from .reading import SPREADSHEET_EXTENSIONS, UnreadableFile
+from .review import walk_nodes
 from .spreadsheet import read_spreadsheet
 
 ACCEPTED = sorted({".json", *SPREADSHEET_EXTENSIONS, ".docx", ".odt", ".pdf", ".txt", ".md"})
@@ -101,9 +102,6 @@ def _read_interchange(path: Path, slug: str, title: str) -> tuple[dict, Report]:
         raise InvalidDocument(problems)
     document["project"]["slug"], document["project"]["title"] = slug, title
     report = Report(document=path.name)
-    report.recognised = {"nœuds": _count_nodes(document.get("nodes", [])), "actions": len(document.get("actions", []))}
+    nodes = sum(1 for _node in walk_nodes(document.get("nodes", [])))
+    report.recognised = {"nœuds": nodes, "actions": len(document.get("actions", []))}
     return document, report
-
-
-def _count_nodes(nodes) -> int:
-    return sum(1 + _count_nodes(node.get("children", [])) for node in nodes)

@@ -5,17 +5,10 @@ Everything is compared after ``normalise``: accents, case and punctuation do not
 """
 
 import re
-import unicodedata
 from datetime import date, datetime
 
 from maillage.actions.models import SECTIONS
-
-
-def normalise(text) -> str:
-    text = str(text or "").replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
-
+from maillage.french import normalise  # noqa: F401  (the name the import modules use)
 
 # Canonical field → the headers that mean it (normalised forms).
 HEADERS: dict[str, list[str]] = {

@@ -2,31 +2,25 @@
 Python over a handful of short columns (a directory holds hundreds of entries, not millions), the
 actions each organisation takes part in, and what deleting an entry would take with it."""
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.utils.text import slugify
 
+from maillage.french import normalise
+
 from .models import Organisation, Person
-
-
-def fold(text) -> str:
-    """Lower-case, accents and ligatures removed: "Éducation" sorts and matches as "education"."""
-    text = str(text or "").replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
 
 
 def matches(query: str, *texts) -> bool:
     """Every word of the query appears in one of the texts, accents and case ignored."""
-    haystack = " ".join(fold(text) for text in texts)
-    return all(word in haystack for word in re.findall(r"\w+", fold(query)))
+    haystack = " ".join(normalise(text) for text in texts)
+    return all(word in haystack for word in normalise(query).split())
 
 
 def sorted_ids(rows, query: str = "") -> list[int]:
     """Ids of ``rows`` (pk, name, *searched columns), matching ``query``, in French alphabetical order."""
     kept = [row for row in rows if not query or matches(query, *row[1:])]
-    kept.sort(key=lambda row: (fold(row[1]), row[0]))
+    kept.sort(key=lambda row: (normalise(row[1]), row[0]))
     return [row[0] for row in kept]
 
 

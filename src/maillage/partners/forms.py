@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from maillage.accounts.forms import DsfrModelForm
+from maillage.french import normalise
 
-from .directory import fold
 from .models import Domain, Organisation, Person
 
 
@@ -42,7 +42,7 @@ class OrganisationForm(ProjectModelForm):
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
         others = Organisation.objects.filter(project=self.project).exclude(pk=self.instance.pk)
-        if any(fold(other) == fold(name) for other in others.values_list("name", flat=True)):
+        if any(normalise(other) == normalise(name) for other in others.values_list("name", flat=True)):
             raise ValidationError(_("Une organisation de ce nom existe déjà dans l'annuaire du projet."))
         return name
 

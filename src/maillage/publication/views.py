@@ -4,6 +4,7 @@ contact details, a follow-up note or the history: only what the project decided 
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from maillage.accounts.access import access_for
@@ -20,6 +21,10 @@ def _published(request, slug):
     project = get_object_or_404(Project.objects.filter(published=True).select_related("territory", "owner"), slug=slug)
     request.project, request.access = project, access_for(request.user, project)
     return project
+
+
+def _published_link() -> dict:
+    return {"url": reverse("public-projects"), "title": _("Plans publiés")}
 
 
 def published_projects(request):
@@ -44,7 +49,7 @@ def plan(request, slug):
         "counts": [(code, labels["status"][code], counts[code]) for code in STATUS_ORDER if counts[code]],
         "total": total,
         "done_share": round(100 * counts["done"] / total) if total else 0,
-        "breadcrumb_data": {"links": [{"url": "/plans/", "title": _("Plans publiés")}], "current": project.title},
+        "breadcrumb_data": {"links": [_published_link()], "current": project.title},
     }
     return render(request, "publication/plan.html", context)
 
@@ -70,8 +75,8 @@ def action(request, slug, ref):
         "rows": filled_rows(found),
         "breadcrumb_data": {
             "links": [
-                {"url": "/plans/", "title": _("Plans publiés")},
-                {"url": f"/plans/{project.slug}/", "title": project.title},
+                _published_link(),
+                {"url": reverse("public-plan", args=[project.slug]), "title": project.title},
             ],
             "current": f"{found.ref} — {found.title}"[:80],
         },

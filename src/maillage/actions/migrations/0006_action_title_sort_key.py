@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from maillage.actions.search import normalise
+from maillage.french import normalise
 
 
 def fill_title_key(apps, schema_editor):

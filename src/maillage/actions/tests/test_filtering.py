@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from maillage.actions.filtering import filter_actions
 from maillage.actions.models import Action, ActionNode, ActionPartner
-from maillage.actions.search import normalise
 from maillage.evaluation.models import Indicator
+from maillage.french import normalise
 from maillage.partners.models import Person
 from maillage.projects.models import Level, Node, Period, Theme
 

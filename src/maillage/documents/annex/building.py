@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.utils import formats
 
 from maillage.actions.vocabulary import Role, Scale, Status
+from maillage.french import normalise
 
 from .model import BulletList, Cell, Document, Image, Paragraph, Section, Table, cell, walk_texts
 
@@ -568,9 +569,7 @@ def acronyms_used(texts, known: list) -> list[tuple[str, str]]:
 
 
 def _sort_key(text: str) -> str:
-    import unicodedata
-
-    return unicodedata.normalize("NFKD", text.casefold()).encode("ascii", "ignore").decode()
+    return normalise(text)
 
 
 def project_document(data) -> Document:
