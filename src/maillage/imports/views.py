@@ -114,7 +114,6 @@ def _draft_context(draft: dict) -> dict:
     return {
         "nodes": nodes,
         "unplaced": [a for a in draft.get("actions", []) if a["ref"] not in placed and not a.get("parent")],
-        "all_actions": draft.get("actions", []),
         "levels": draft.get("levels", []),
         "counts": {"nodes": len(nodes), "actions": len(actions), "partners": len(draft.get("partners", []))},
     }

@@ -1,7 +1,6 @@
 """The strategy tree in memory: every node with its children and its actions, in a fixed number of
 queries whatever the size of the plan (the tree screen, the public plan and the dashboard use it)."""
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from maillage.actions.models import Action, ActionNode
@@ -27,9 +26,6 @@ class Branch:
                     result.append(action)
             stack[0:0] = branch.children
         return result
-
-    def status_counts(self) -> Counter:
-        return Counter(action.status for action in self.all_actions())
 
 
 def build_tree(project, actions=None) -> list[Branch]:
