@@ -2,7 +2,7 @@
 
 import pytest
 
-from maillage.accounts.access import access_for, member_projects, readable_projects, role_in
+from maillage.accounts.access import access_for, managed_projects, member_projects, readable_projects, role_in
 from maillage.accounts.models import Membership
 from maillage.actions.tests.factories import ActionFactory
 from maillage.partners.models import Person
@@ -97,3 +97,16 @@ def test_visitors_read_published_projects_only(project):
 def test_superuser_coordinates_everything(project):
     boss = UserFactory(is_superuser=True)
     assert access_for(boss, project).can_manage
+
+
+def test_managed_projects_are_exactly_those_access_lets_manage(django_assert_max_num_queries):
+    pms = ProjectFactory(published=False)
+    pst = ProjectFactory(published=False, parent=pms)
+    coordinated, read = ProjectFactory(published=False), ProjectFactory(published=True)
+    user = member(coordinated, Role.COORDINATOR)
+    Membership.objects.create(user=user, project=read, role=Role.READER)
+    Membership.objects.create(user=user, project=pms, role=Role.NETWORK_ADMIN)
+    with django_assert_max_num_queries(1):
+        managed = set(managed_projects(user))
+    assert managed == {coordinated, pms, pst}
+    assert managed == {p for p in member_projects(user) if access_for(user, p).can_manage}
