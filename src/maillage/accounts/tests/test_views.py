@@ -42,11 +42,11 @@ def test_password_reset_sends_a_french_mail_with_a_working_link(client):
     assert "Choisir un nouveau mot de passe" in form_page.content.decode()
     done = client.post(
         form_page.redirect_chain[-1][0],
-        {"new_password1": "Une-phrase-longue-42", "new_password2": "Une-phrase-longue-42"},
+        {"new_password1": "Ciel-de-traine-sur-Gerland", "new_password2": "Ciel-de-traine-sur-Gerland"},
     )
     assert done.status_code == 302
     user.refresh_from_db()
-    assert user.check_password("Une-phrase-longue-42")
+    assert user.check_password("Ciel-de-traine-sur-Gerland")
 
 
 def test_logout_is_a_post(client):
