@@ -27,3 +27,11 @@ def demo_db(django_db_setup, django_db_blocker):
 def immediate_tasks(settings):
     """Background tasks run in the request that enqueues them (after commit), so tests see their result."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def fetched():
+    """``with fetched() as measure: client.get(url)``: rows read and model instances built (maillage.testing)."""
+    from maillage.testing.fetching import counting
+
+    return counting

@@ -52,7 +52,10 @@ def _list_crumb(project):
 
 
 def _action(project, ref, queryset=None):
-    return get_object_or_404((queryset or Action.objects).filter(project=project), ref=ref)
+    """The project's action ``ref`` (404 otherwise). ``queryset`` is never tested for truth: ``bool()`` of a
+    QuerySet evaluates it, which here meant fetching every action of the database with all it prefetches."""
+    base = Action.objects.all() if queryset is None else queryset
+    return get_object_or_404(base.filter(project=project), ref=ref)
 
 
 def _editable(request, action):
