@@ -129,8 +129,9 @@ def save_sheet(action, form, partners, budget, user, expected_version) -> Action
         return record(action, user, ActionChange.Kind.EDITED, changes)
 
 
-def change_status(action, status, user) -> ActionChange | None:
-    """The quick status change of the list and the page: one field, one history entry."""
+def change_status(action, status, user, reason: str = "") -> ActionChange | None:
+    """The quick status change of the list and the page: one field, one history entry (``reason``: see
+    :func:`maillage.actions.history.record`)."""
     labels = project_labels(action.project)
     with transaction.atomic():
         current = Action.objects.select_for_update().get(pk=action.pk)
@@ -145,7 +146,7 @@ def change_status(action, status, user) -> ActionChange | None:
             "old": display("status", old, labels),
             "new": display("status", status, labels),
         }
-        return record(action, user, ActionChange.Kind.STATUS, [change])
+        return record(action, user, ActionChange.Kind.STATUS, [change], reason=reason)
 
 
 def add_note(action, form, user):

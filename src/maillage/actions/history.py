@@ -129,8 +129,11 @@ def author_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def record(action: Action, user, kind: str, changes: list[dict]) -> ActionChange | None:
-    """Write one history entry (nothing when nothing changed). The one place history is written."""
+def record(action: Action, user, kind: str, changes: list[dict], reason: str = "") -> ActionChange | None:
+    """Write one history entry (nothing when nothing changed). The one place history is written.
+
+    ``reason`` names what caused a change that was not typed on the sheet itself (a COPIL decision, an
+    accepted evaluation answer), so that the history says why as well as who."""
     if not changes:
         return None
     return ActionChange.objects.create(
@@ -140,6 +143,7 @@ def record(action: Action, user, kind: str, changes: list[dict]) -> ActionChange
         kind=kind,
         version=action.version,
         changes=changes,
+        reason=reason[:255],
     )
 
 

@@ -400,6 +400,14 @@ class ActionChange(models.Model):
     kind = models.CharField(_("nature"), max_length=20, choices=Kind.choices)
     version = models.PositiveIntegerField(_("version de la fiche après le changement"))
     changes = models.JSONField(_("changements"), default=list)
+    reason = models.CharField(
+        _("motif"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Ce qui a causé le changement quand ce n'est pas une saisie : « Décision du COPIL du 12/03/2025 »."
+        ),
+    )
 
     class Meta:
         verbose_name = _("changement d'une action")

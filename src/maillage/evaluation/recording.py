@@ -1,0 +1,56 @@
+"""Writing an indicator value from outside the indicator form: one function for every path that
+measures (the value form of the indicators page, an accepted campaign answer, a quick update).
+
+The value and its history entry are written together, so that a measured value is never without
+the trace of who recorded it and why.
+"""
+
+from django.db import transaction
+from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext as _
+
+from maillage.actions.history import record
+from maillage.actions.models import ActionChange
+
+from .models import Indicator, IndicatorValue
+
+
+def _text(value: IndicatorValue) -> str:
+    measured = floatformat(value.value, "-2") if value.value is not None else ""
+    text = " — ".join(part for part in (measured, value.assessment) if part)
+    return f"{value.period} : {text}"
+
+
+def record_value(
+    indicator: Indicator,
+    *,
+    period: str,
+    value=None,
+    assessment: str = "",
+    comment: str = "",
+    source: str = "",
+    date=None,
+    user=None,
+    reason: str = "",
+) -> IndicatorValue:
+    """Add one value (a number or an appreciation) to ``indicator`` and its line in the action's history.
+
+    Raises a French ``ValidationError`` and writes nothing when the value breaks the model's rules."""
+    with transaction.atomic():
+        position = indicator.values.count()
+        measure = IndicatorValue(
+            indicator=indicator,
+            period=period.strip(),
+            value=value,
+            assessment=(assessment or "").strip(),
+            comment=(comment or "").strip(),
+            source=(source or "").strip(),
+            date=date,
+            position=position,
+        )
+        measure.full_clean()
+        measure.save()
+        label = _("Indicateur « %(title)s »") % {"title": indicator.title}
+        change = {"field": f"indicator-{indicator.pk}", "label": label, "old": "", "new": _text(measure)}
+        record(indicator.action, user, ActionChange.Kind.INDICATOR, [change], reason=reason)
+    return measure
