@@ -69,6 +69,11 @@ class Access:
         return self.can_manage
 
 
+def may_use_admin(user) -> bool:
+    """Only superusers open the Django admin: it shows every project unfiltered (see ``admin_site``)."""
+    return bool(user.is_active and user.is_superuser)
+
+
 STRONGEST_FIRST = [Role.NETWORK_ADMIN, Role.COORDINATOR, Role.CONTRIBUTOR, Role.READER]
 
 

@@ -1,10 +1,11 @@
 """The demo: the five seed documents transcribed as interchange documents, and an account for each project."""
 
 import json
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from maillage.accounts.models import Membership, User
@@ -51,25 +52,34 @@ def load_demo() -> list[Project]:
 
 @transaction.atomic
 def ensure_demo_accounts() -> list[DemoAccount]:
-    """An administrator, and a coordinator for each demo project; passwords are reset to the demo one."""
+    """A superuser, and a coordinator for each demo project; passwords are reset to the demo one.
+
+    The demo password is published (README), so no demo account is staff: the admin reads every
+    project's personal data unfiltered. The superuser gets a new random password each time, printed by
+    ``maillage demo`` and never written anywhere else. Accounts and the group of an older demo database
+    (where coordinators were staff with every ``view_`` permission) are put right here too."""
     accounts = []
     admin, _ = User.objects.get_or_create(username="admin", defaults={"email": "admin@maillage.example"})
     admin.is_staff = admin.is_superuser = True
-    admin.set_password(DEMO_PASSWORD)
+    password = secrets.token_urlsafe(12)
+    admin.set_password(password)
     admin.save()
-    accounts.append(DemoAccount("admin", DEMO_PASSWORD, "administration de la plateforme"))
-    readers = demo_readers_group()
+    accounts.append(DemoAccount("admin", password, "administration de la plateforme (mot de passe tiré au hasard)"))
+    Group.objects.filter(name=OLD_READERS_GROUP).delete()
     for slug in [doc["project"]["slug"] for doc in demo_documents()]:
         project = Project.objects.get(slug=slug)
         user, _ = User.objects.get_or_create(username=f"coord-{slug}"[:150])
-        user.is_staff = True  # read-only admin until the project screens land
+        user.is_staff = user.is_superuser = False
         user.set_password(DEMO_PASSWORD)
         user.save()
-        user.groups.add(readers)
         Membership.objects.update_or_create(user=user, project=project, defaults={"role": Membership.Role.COORDINATOR})
         accounts.append(DemoAccount(user.username, DEMO_PASSWORD, f"coordination de « {project.title} »"))
     accounts += _other_roles()
     return accounts
+
+
+# Demo databases made before the admin was closed to non-superusers gave this group to coordinators.
+OLD_READERS_GROUP = "Démonstration : lecture"
 
 
 # The seeds name organisations, not people, as action leads: the demo lead is a person of our own,
@@ -111,15 +121,3 @@ def _other_roles() -> list[DemoAccount]:
         DemoAccount(network.username, DEMO_PASSWORD, f"administration du réseau « {pms.title} » et de ses PST")
     )
     return accounts
-
-
-def demo_readers_group() -> Group:
-    """Read-only access to the admin for the demo coordinators: every demo project is public anyway."""
-    group, _ = Group.objects.get_or_create(name="Démonstration : lecture")
-    group.permissions.set(
-        Permission.objects.filter(codename__startswith="view_", content_type__app_label__in=MAILLAGE_APPS)
-    )
-    return group
-
-
-MAILLAGE_APPS = ["projects", "actions", "partners", "territories", "governance", "diagnostic", "evaluation"]

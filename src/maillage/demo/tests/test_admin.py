@@ -82,16 +82,48 @@ def test_an_action_saved_in_the_admin_with_a_node_of_another_project_is_refused(
     assert not action.nodes.filter(pk=foreign.pk).exists()
 
 
-def test_a_demo_coordinator_reads_the_admin_but_cannot_change(client, demo_db):
+def test_finding_1_a_demo_coordinator_reads_nothing_in_the_admin(client, demo_db):
+    """Issue 16, finding 1: coord-* accounts were staff with every view_ permission, and the admin filters
+    nothing by project: the published demo password opened every private project's people and comments."""
     from maillage.accounts.models import User
-    from maillage.actions.models import Action
+    from maillage.partners.models import Person
+    from maillage.projects.models import Project
 
-    client.force_login(User.objects.get(username="coord-genas-pset-2"))
-    action = Action.objects.filter(project__slug="genas-pset-2").first()
-    url = reverse("admin:actions_action_change", args=[action.pk])
-    response = client.get(url)
-    assert response.status_code == 200
-    assert "Affichage de fiche action" in response.content.decode()
-    assert 'name="_save"' not in response.content.decode()
-    assert client.post(url, {"title": "Modifié"}).status_code == 403
-    assert client.get(reverse("admin:accounts_user_changelist")).status_code == 403
+    private = Project.objects.get(slug="clermont-sud")
+    private.published = False
+    private.save()
+    Person.objects.create(project=private, key="secret", name="Nadia Secret", email="nadia@secret.example")
+    coordinator = User.objects.get(username="coord-genas-pset-2")
+    assert not coordinator.is_staff and not coordinator.groups.exists()
+    client.force_login(coordinator)
+    for name in ("admin:index", "admin:partners_person_changelist", "admin:actions_comment_changelist"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and reverse("admin:login") in response["Location"], name
+    assert "nadia@secret.example" not in client.get(reverse("admin:partners_person_changelist"), follow=True).content.decode()
+
+
+def test_a_staff_account_with_every_view_permission_still_cannot_open_the_admin(client, db):
+    """Only superusers use the admin (accounts.access.may_use_admin): a staff flag is not enough."""
+    from django.contrib.auth.models import Permission
+
+    from maillage.accounts.models import User
+
+    staff = User.objects.create_user("staff", is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
+    client.force_login(staff)
+    assert client.get(reverse("admin:partners_person_changelist")).status_code == 302
+    staff.is_superuser = True
+    staff.save()
+    assert client.get(reverse("admin:partners_person_changelist")).status_code == 200
+
+
+def test_the_demo_superuser_gets_a_new_random_password_each_time(demo_db):
+    from maillage.accounts.models import User
+    from maillage.demo.loading import DEMO_PASSWORD, ensure_demo_accounts
+
+    first = {a.username: a.password for a in ensure_demo_accounts()}["admin"]
+    second = {a.username: a.password for a in ensure_demo_accounts()}["admin"]
+    assert first != second and DEMO_PASSWORD not in (first, second) and len(first) >= 16
+    admin = User.objects.get(username="admin")
+    assert admin.check_password(second) and not admin.check_password(DEMO_PASSWORD)
+    assert not User.objects.filter(is_staff=True).exclude(username="admin").exists()
