@@ -28,6 +28,7 @@ from maillage.interchange.exporting import plain_number as number
 from maillage.partners.models import Organisation, Person
 from maillage.projects.models import Node
 
+from .cells import csv_text, keep_as_text
 from .registry import register
 
 LIST_SEPARATOR = " ; "
@@ -512,6 +513,9 @@ def write_sheet(sheet, table: Table) -> None:
         cell.alignment = Alignment(vertical="top", wrap_text=True)
     for row in table.rows:
         sheet.append(row)
+    for cells in sheet.iter_rows(min_row=1):
+        for cell in cells:
+            keep_as_text(cell)
     wrap = Alignment(vertical="top", wrap_text=True)
     top = Alignment(vertical="top")
     for index, column in enumerate(table.columns, start=1):
@@ -565,6 +569,8 @@ def csv_cell(value) -> str:
         return value.strftime("%H:%M")
     if isinstance(value, float):
         return str(value).replace(".", ",")
+    if isinstance(value, str):
+        return csv_text(value)
     return str(value)
 
 
@@ -572,7 +578,7 @@ def csv_bytes(table: Table) -> bytes:
     """UTF-8 with BOM, ``;`` between fields, CRLF line ends: what French Excel opens without a wizard."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(table.headers)
+    writer.writerow([csv_text(header) for header in table.headers])
     for row in table.rows:
         writer.writerow([csv_cell(value) for value in row])
     return buffer.getvalue().encode("utf-8-sig")

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from maillage.documents.cells import from_csv_text
+
 OLE_HEADER = bytes.fromhex("D0CF11E0A1B11AE1")
 SPREADSHEET_EXTENSIONS = {".xlsx", ".xlsm", ".ods", ".csv"}
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -160,4 +162,4 @@ def _csv_sheet(data: bytes, name: str) -> Sheet:
     if "\t" in first_line and first_line.count("\t") > first_line.count(delimiter):
         delimiter = "\t"
     rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return Sheet(name, _trimmed([[cell if cell.strip() else None for cell in row] for row in rows]))
+    return Sheet(name, _trimmed([[from_csv_text(cell) if cell.strip() else None for cell in row] for row in rows]))

