@@ -8,17 +8,27 @@ from django.shortcuts import render
 from maillage.accounts.access import member_projects
 from maillage.actions.models import Action
 from maillage.actions.progress import OPEN, late_q, with_last_year
+from maillage.projects.forms import ProjectSearchForm
+from maillage.projects.listing import page_of
 from maillage.projects.models import Project
 
 MY_ACTIONS_SHOWN = 50
+# The home page shows the latest published plans; /plans/ lists and searches all of them.
+PUBLISHED_SHOWN = 6
 
 
 def home(request):
-    published = Project.objects.filter(published=True).select_related("territory").order_by("title")
+    published = Project.objects.filter(published=True).select_related("territory")
     if not request.user.is_authenticated:
-        return render(request, "home/home.html", {"published": published})
+        return render(request, "home/home.html", _published_context(published))
     today = datetime.date.today()
-    projects = member_projects(request.user).select_related("territory").annotate(n_actions=Count("actions"))
+    search = ProjectSearchForm(request.GET or None)
+    projects = member_projects(request.user)
+    page = page_of(search.filter(projects).select_related("territory").order_by("title", "pk"), request)
+    counted = Project.objects.filter(pk__in=[p.pk for p in page.object_list]).annotate(n_actions=Count("actions"))
+    n_actions = dict(counted.values_list("pk", "n_actions"))
+    for project in page.object_list:
+        project.n_actions = n_actions[project.pk]
     mine = with_last_year(
         Action.objects.filter(leads__user=request.user).select_related("project").distinct()
     ).prefetch_related(Prefetch("project__labels"))
@@ -28,10 +38,21 @@ def home(request):
     )
     led = list(mine.order_by("project__title", "position")[:MY_ACTIONS_SHOWN])
     context = {
-        "projects": projects.order_by("title"),
+        "projects": page.object_list,
+        "page_obj": page,
+        "search": search,
+        "searching": search.is_bound,
         "late": late,
         "upcoming": upcoming,
         "led": led,
-        "published": published.exclude(pk__in=projects.values("pk")),
+        "led_shown": MY_ACTIONS_SHOWN,
+        **_published_context(published.exclude(pk__in=projects.values("pk"))),
     }
     return render(request, "home/home.html", context)
+
+
+def _published_context(published) -> dict:
+    return {
+        "published": list(published.order_by("-modified_at", "pk")[:PUBLISHED_SHOWN]),
+        "published_total": published.count(),
+    }

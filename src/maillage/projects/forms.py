@@ -12,6 +12,7 @@ from maillage.accounts.forms import DsfrModelForm
 from maillage.territories.models import Territory
 
 from .creation import RESERVED_SLUGS, check_level_names, split_level_names
+from .listing import searched
 from .models import Node, Project
 from .tree import walk
 
@@ -248,3 +249,27 @@ def node_of(project, value) -> Node | None:
     if node is None:
         raise ValidationError(_("Ce nœud n'existe pas dans ce projet."))
     return node
+
+
+class ProjectSearchForm(DsfrBaseForm):
+    """Search of a list of projects (home, published plans); it lives in the URL so a search can be shared."""
+
+    q = forms.CharField(
+        label=_("Rechercher un projet"),
+        required=False,
+        max_length=200,
+        help_text=_("Titre, sous-titre ou identifiant."),
+    )
+    kind = forms.ChoiceField(label=_("Type de projet"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Tous les types")), *Project.Kind.choices]
+
+    def filter(self, projects):
+        """``projects`` narrowed to the search; an invalid search (a kind that does not exist) narrows nothing."""
+        if not self.is_valid():
+            return projects
+        if self.cleaned_data["kind"]:
+            projects = projects.filter(kind=self.cleaned_data["kind"])
+        return searched(projects, self.cleaned_data["q"])

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from maillage.french import normalise
+
 MAX_LEVELS = 6
 
 
@@ -20,6 +22,10 @@ def would_loop(instance) -> bool:
         seen.add(ancestor.pk)
         ancestor = ancestor.parent
     return False
+
+
+def project_search_key(project) -> str:
+    return normalise(f"{project.title} {project.subtitle} {project.slug}")[:600]
 
 
 def new_calendar_token() -> str:
@@ -96,6 +102,15 @@ class Project(models.Model):
     )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     modified_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    search_key = models.CharField(
+        _("clé de recherche"),
+        max_length=600,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Titre, sous-titre et identifiant sans accents ni majuscules, tenus à jour à chaque enregistrement."
+        ),
+    )
 
     class Meta:
         verbose_name = _("projet")
@@ -107,6 +122,14 @@ class Project(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # The lists of projects search this column: « Genas » finds « GÉNAS », on SQLite as on PostgreSQL.
+        self.search_key = project_search_key(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & {"title", "subtitle", "slug"}:
+            kwargs["update_fields"] = {*update_fields, "search_key"}
+        super().save(*args, **kwargs)
 
     def clean(self):
         if self.first_year and self.last_year and self.first_year > self.last_year:

@@ -12,6 +12,8 @@ from maillage.actions.models import Action, ActionPartner
 from maillage.actions.progress import STATUS_ORDER, status_counts
 from maillage.actions.sheet import filled_rows
 from maillage.actions.vocabulary import project_labels
+from maillage.projects.forms import ProjectSearchForm
+from maillage.projects.listing import page_of
 from maillage.projects.models import Project
 from maillage.projects.tree import build_tree, unplaced_actions, walk
 
@@ -28,8 +30,12 @@ def _published_link() -> dict:
 
 
 def published_projects(request):
-    projects = Project.objects.filter(published=True).select_related("territory", "owner").order_by("title")
-    return render(request, "publication/projects.html", {"projects": projects})
+    """Every published plan, searched and paginated (a country's network publishes thousands)."""
+    search = ProjectSearchForm(request.GET or None)
+    projects = search.filter(Project.objects.filter(published=True)).select_related("territory")
+    page = page_of(projects.order_by("title", "pk"), request)
+    context = {"projects": page.object_list, "page_obj": page, "search": search, "searching": search.is_bound}
+    return render(request, "publication/projects.html", context)
 
 
 def plan(request, slug):

@@ -17,9 +17,12 @@ MAIN_DEMO = ["clermont-sud", "genas-pset-2", "pays-du-gier-ctg-p3", "lyon-pst-vi
 
 
 def test_home_leads_visitors_to_every_main_demo_plan(client, demo_db):
+    """The home page shows the latest published plans and leads to the list of all of them."""
     home = client.get(reverse("home")).content.decode()
+    assert reverse("public-projects") in home
+    plans = client.get(reverse("public-projects")).content.decode()
     for slug in MAIN_DEMO:
-        assert reverse("public-plan", args=[slug]) in home, slug
+        assert reverse("public-plan", args=[slug]) in plans, slug
 
 
 @pytest.mark.parametrize("slug", MAIN_DEMO)
