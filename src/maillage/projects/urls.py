@@ -17,6 +17,7 @@ urlpatterns = [
     path(P + "parametres/membres/<int:membership_id>/fiche/", views.member_person, name="member-person"),
     path(P + "arbre/", views.tree, name="project-tree"),
     path(P + "arbre/ajouter/", views.node_add, name="node-add"),
+    path(P + "arbre/noeuds/<int:node_id>/actions/", views.node_actions, name="node-actions"),
     path(P + "arbre/noeuds/<int:node_id>/renommer/", views.node_rename, name="node-rename"),
     path(P + "arbre/noeuds/<int:node_id>/deplacer/", views.node_move, name="node-move"),
     path(P + "arbre/noeuds/<int:node_id>/ordre/", views.node_reorder, name="node-reorder"),

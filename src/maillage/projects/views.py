@@ -16,7 +16,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import reswap, retarget
 
 from maillage.accounts import members
@@ -45,7 +45,7 @@ from .forms import (
     node_of,
 )
 from .models import Level, Node
-from .tree import build_tree, unplaced_actions, walk
+from .tree import branch_page, build_tree, tree_page, walk
 
 
 def _posted(request):
@@ -325,17 +325,22 @@ def member_person(request, project, membership_id):
 PANEL = re.compile(r"^[a-z0-9-]{1,80}$")
 
 
-def _tree_context(request, project, notice=""):
-    actions = Action.objects.filter(project=project, parent__isnull=True).only(
+def _tree_actions(project):
+    """The actions the tree shows: top-level ones (sub-actions are on their parent's fiche)."""
+    return Action.objects.filter(project=project, parent__isnull=True).only(
         "pk", "ref", "code", "title", "status", "project_id", "position"
     )
-    roots = build_tree(project, actions)
+
+
+def _tree_context(request, project, notice=""):
+    drawn = tree_page(project, _tree_actions(project))
     levels = list(Level.objects.filter(project=project).order_by("depth"))
     deepest = levels[-1].depth if levels else 0
     return {
         "project": project,
-        "branches": list(walk(roots)),
-        "unplaced": unplaced_actions(project, actions),
+        "branches": list(walk(drawn.roots)),
+        "unplaced": drawn.unplaced,
+        "unplaced_count": drawn.unplaced_count,
         "levels": levels,
         "deepest": deepest,
         "child_level": {level.depth - 1: level for level in levels},
@@ -379,6 +384,32 @@ def tree(request, project):
     if request.htmx:
         return render(request, "projects/tree/_tree.html", _tree_context(request, project))
     return render(request, "projects/tree/tree.html", _tree_context(request, project))
+
+
+@require_safe
+@project_view()
+def node_actions(request, project, node_id):
+    """A node's actions, a page at a time: opened in the tree of a large plan (htmx), or as a page."""
+    node = _node(project, node_id)
+    page = branch_page(project, node, _tree_actions(project), request.GET.get("page"))
+    context = {
+        "project": project,
+        "node": node,
+        "page": page,
+        "url": reverse("node-actions", args=[project.slug, node.pk]),
+        "item": "projects/tree/_tree_action.html",
+        "labels": project_labels(project),
+        "can_manage": request.access.can_manage,
+        "continued": bool(request.GET.get("suite")),
+    }
+    if request.htmx:
+        return render(request, "projects/tree/_branch_actions.html", context)
+    context["back_url"] = reverse("project-tree", args=[project.slug])
+    context["back_label"] = _("Retour à l'arborescence")
+    context["breadcrumb_data"] = _crumbs(
+        project, str(node)[:80], {"url": context["back_url"], "title": _("Arborescence")}
+    )
+    return render(request, "projects/tree/branch.html", context)
 
 
 def _node(project, node_id) -> Node:

@@ -14,8 +14,8 @@ from maillage.actions.sheet import filled_rows
 from maillage.actions.vocabulary import project_labels
 from maillage.projects.forms import ProjectSearchForm
 from maillage.projects.listing import page_of
-from maillage.projects.models import Project
-from maillage.projects.tree import build_tree, unplaced_actions, walk
+from maillage.projects.models import Node, Project
+from maillage.projects.tree import branch_page, tree_page, walk
 
 
 def _published(request, slug):
@@ -38,19 +38,23 @@ def published_projects(request):
     return render(request, "publication/projects.html", context)
 
 
-def plan(request, slug):
-    project = _published(request, slug)
-    actions = Action.objects.filter(project=project, parent__isnull=True).only(
+def _plan_actions(project):
+    return Action.objects.filter(project=project, parent__isnull=True).only(
         "pk", "ref", "code", "title", "status", "project_id", "position"
     )
-    roots = build_tree(project, actions)
+
+
+def plan(request, slug):
+    project = _published(request, slug)
+    drawn = tree_page(project, _plan_actions(project))
     counts = status_counts(project.actions.filter(parent__isnull=True))
     total = sum(counts.values())
     labels = project_labels(project)
     context = {
         "project": project,
-        "branches": list(walk(roots)),
-        "unplaced": unplaced_actions(project, actions),
+        "branches": list(walk(drawn.roots)),
+        "unplaced": drawn.unplaced,
+        "unplaced_count": drawn.unplaced_count,
         "labels": labels,
         "counts": [(code, labels["status"][code], counts[code]) for code in STATUS_ORDER if counts[code]],
         "total": total,
@@ -58,6 +62,34 @@ def plan(request, slug):
         "breadcrumb_data": {"links": [_published_link()], "current": project.title},
     }
     return render(request, "publication/plan.html", context)
+
+
+def branch(request, slug, node_id):
+    """A node's actions on the public plan of a large project, a page at a time (htmx or a page)."""
+    project = _published(request, slug)
+    node = get_object_or_404(Node.objects.select_related("level"), project=project, pk=node_id)
+    page = branch_page(project, node, _plan_actions(project), request.GET.get("page"))
+    plan_url = reverse("public-plan", args=[project.slug])
+    context = {
+        "project": project,
+        "node": node,
+        "page": page,
+        "url": reverse("public-branch", args=[project.slug, node.pk]),
+        "item": "publication/_plan_action.html",
+        "labels": project_labels(project),
+        "continued": bool(request.GET.get("suite")),
+    }
+    if request.htmx:
+        return render(request, "projects/tree/_branch_actions.html", context)
+    context.update(
+        back_url=plan_url,
+        back_label=_("Retour au plan"),
+        breadcrumb_data={
+            "links": [_published_link(), {"url": plan_url, "title": project.title}],
+            "current": str(node)[:80],
+        },
+    )
+    return render(request, "projects/tree/branch.html", context)
 
 
 def action(request, slug, ref):
