@@ -12,10 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from maillage.accounts.decorators import MANAGE, project_view
-from maillage.actions.models import Action, ActionPartner
 from maillage.actions.vocabulary import project_labels
 
-from .directory import free_key, in_order, organisation_impact, participations, person_impact, sorted_ids
+from .directory import free_key, in_order, organisation_impact, participations, person_impact, role_counts, sorted_ids
 from .forms import DirectoryFilterForm, OrganisationForm, PeopleFilterForm, PersonForm
 from .models import Organisation, Person
 
@@ -29,21 +28,6 @@ def _crumbs(project, current, *links):
 
 def _directory_link(project):
     return {"url": reverse("partner-directory", args=[project.slug]), "title": _("Partenaires")}
-
-
-ACTION_FIELDS = ["id", "ref", "code", "title", "status", "position", "project_id"]
-
-
-def _with_participations(queryset):
-    """Organisations with their domains and the actions they take part in: three queries for a page."""
-    roles = ActionPartner.objects.select_related("action").only(
-        "pk", "role", "organisation_id", "action_id", *(f"action__{name}" for name in ACTION_FIELDS)
-    )
-    return queryset.prefetch_related(
-        "domains",
-        Prefetch("action_roles", queryset=roles),
-        Prefetch("led_actions", queryset=Action.objects.only(*ACTION_FIELDS, "lead_organisation_id")),
-    )
 
 
 @project_view()
@@ -60,12 +44,13 @@ def directory(request, project):
     ids = sorted_ids(organisations.values_list("pk", "name", "acronym", "city", "description"), query)
     page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
     labels = project_labels(project)["role"]
-    entries = in_order(_with_participations(Organisation.objects.all()), list(page.object_list))
+    entries = in_order(Organisation.objects.prefetch_related("domains"), list(page.object_list))
+    counts = role_counts([org.pk for org in entries], labels)
     context = {
         "project": project,
         "form": form,
         "page_obj": page,
-        "rows": [(org, participations(org, labels)) for org in entries],
+        "rows": [(org, counts[org.pk]) for org in entries],
         "total": len(ids),
         "filtered": bool(request.GET.get("q") or request.GET.get("domain") or request.GET.get("kind")),
         "can_manage": request.access.can_manage,
@@ -76,15 +61,18 @@ def directory(request, project):
 
 @project_view(public=None)
 def organisation_detail(request, project, pk):
-    queryset = _with_participations(Organisation.objects.filter(project=project)).prefetch_related(
+    queryset = Organisation.objects.filter(project=project).prefetch_related(
+        "domains",
         Prefetch("people", queryset=Person.objects.order_by("position", "name")),
         "memberships__body",
     )
     organisation = get_object_or_404(queryset, pk=pk)
+    shown, total = participations(organisation, project_labels(project)["role"])
     context = {
         "project": project,
         "organisation": organisation,
-        "participations": participations(organisation, project_labels(project)["role"]),
+        "participations": shown,
+        "participations_total": total,
         "can_manage": request.access.can_manage,
         "breadcrumb_data": _crumbs(project, organisation.name, _directory_link(project)),
     }

@@ -101,13 +101,15 @@ def test_members_see_contacts_and_participations(client, directory):
     login_as(client, project, "reader")
     page = client.get(reverse("partner-directory", args=[project.slug])).content.decode()
     assert "Caisse d&#x27;allocations familiales" in page
-    assert reverse("action-detail", args=[project.slug, "A1"]) in page
-    assert "Pilote" in page and "Relais d&#x27;information / orienteur" in page
+    # The directory counts each organisation's actions by role and links to them; its page names them.
+    assert "Pilote : 1 action" in page and "Relais d&#x27;information / orienteur : 1 action" in page
+    assert f"{reverse('action-list', args=[project.slug])}?partenaire={caf.pk}" in page
     assert "Santé" in page
     assert 'id="add-organisation"' not in page  # a reader gets no edit control
     detail = client.get(reverse("organisation-detail", args=[project.slug, caf.pk])).content.decode()
     assert "Chloé Martin" in detail and "chloe.martin@caf.fr" in detail and "04 73 00 00 00" in detail
     assert "Accès aux droits numériques" in detail
+    assert reverse("action-detail", args=[project.slug, "A1"]) in detail
     assert 'id="edit-organisation"' not in detail
     people = client.get(reverse("people-directory", args=[project.slug])).content.decode()
     assert "Conseillère territoriale" in people and "chloe.martin@caf.fr" in people
@@ -299,6 +301,7 @@ def test_directory_queries_do_not_grow_with_the_plan(client, big_project, django
     with django_assert_max_num_queries(16):
         page = client.get(reverse("organisation-detail", args=[big_project.slug, org.pk]))
     found = [(part.action.ref, part.roles) for part in page.context["participations"]]
+    assert page.context["participations_total"] == 3
     assert found == [("A001", ["Pilote"]), ("A294", ["Financeur"]), ("A301", ["Pilote"])]
 
 
