@@ -1,11 +1,13 @@
-"""The diagnostic as the screens read it, in a fixed number of queries: key-figure grids aligned on
-their column territories, and for each enjeu the nodes and actions of the tree that answer it."""
+"""The diagnostic as the screens read it: key-figure grids aligned on their column territories, in a
+fixed number of queries, and for each enjeu the nodes and actions of the tree that answer it (one
+query an enjeu, whatever the number of actions)."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Window
 
-from maillage.projects.tree import build_tree, walk
+from maillage.actions.models import Action, ActionNode
+from maillage.projects.tree import skeleton, walk
 
 from .models import Enjeu, KeyFigureColumn, KeyFigureRow, KeyFigureTable
 
@@ -34,30 +36,47 @@ def key_figure_grids(project) -> list[Grid]:
     return grids
 
 
+# An enjeu lists this many of the actions that answer it; the list of actions, filtered on its nodes,
+# shows them all.
+ANSWER_SHOWN = 10
+
+
 @dataclass
 class Answer:
     enjeu: Enjeu
     nodes: list
     actions: list
+    count: int = 0
 
     @property
     def unanswered(self) -> bool:
-        return not self.actions
+        return not self.count
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.actions)
 
 
 def enjeu_answers(project) -> list[Answer]:
-    """Every enjeu with the nodes linked to it and the actions placed under those nodes or below them."""
-    branches = {branch.node.pk: branch for branch, _depth in walk(build_tree(project))}
+    """Every enjeu with the nodes linked to it and the actions placed under those nodes or below them:
+    their number, counted in the database, and the first ``ANSWER_SHOWN`` of them."""
+    _roots, branches = skeleton(project)
     answers = []
     for enjeu in Enjeu.objects.filter(project=project).prefetch_related("nodes"):
         nodes = sorted(enjeu.nodes.all(), key=lambda node: (node.position, node.pk))
-        seen, actions = set(), []
+        subtree = set()
         for node in nodes:
-            for action in branches[node.pk].all_actions() if node.pk in branches else []:
-                if action.pk not in seen:
-                    seen.add(action.pk)
-                    actions.append(action)
-        for node in nodes:
-            node.level_name = branches[node.pk].node.level.name if node.pk in branches else ""
-        answers.append(Answer(enjeu, nodes, actions))
+            if node.pk in branches:
+                subtree.update(branch.node.pk for branch, _depth in walk([branches[node.pk]]))
+                node.level_name = branches[node.pk].node.level.name
+            else:
+                node.level_name = ""
+        placed = ActionNode.objects.filter(node_id__in=subtree, action__parent__isnull=True).values("action_id")
+        shown = list(
+            Action.objects.filter(pk__in=placed)
+            .only("pk", "ref", "code", "title", "status", "project_id")
+            .annotate(answering=Window(Count("pk")))  # how many in all, on each of the rows read
+            .order_by("position", "pk")[:ANSWER_SHOWN]
+        )
+        answers.append(Answer(enjeu, nodes, shown, shown[0].answering if shown else 0))
     return answers
