@@ -10,15 +10,18 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.template.defaultfilters import floatformat
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from maillage.accounts.forms import DsfrModelForm
+from maillage.choosers import SuggestSelect
 from maillage.evaluation.models import FollowUpNote, Indicator, IndicatorTarget, IndicatorValue
 from maillage.partners.models import Organisation, Person
 from maillage.projects.models import Node, Period, Theme
 from maillage.territories.models import Territory
 
+from .choosing import lead_candidates, parent_candidates, partner_candidates
 from .filtering import MISSING, SORTS
 from .models import SECTIONS, Action, ActionPartner, BudgetLine, Comment
 from .vocabulary import Origin, Priority, Scale, Status, project_labels
@@ -139,11 +142,16 @@ class ActionForm(UnixNewlines, DsfrModelForm):
         referent = self.instance.elected_referent_id
         self.fields["elected_referent"].queryset = people.filter(Q(elected=True) | Q(pk=referent))
         self.fields["lead_organisation"].queryset = Organisation.objects.filter(project=project)
-        parents = Action.objects.filter(project=project)
-        if self.instance.pk:
-            parents = parents.exclude(pk=self.instance.pk)
-        self.fields["parent"].queryset = parents
-        self.fields["parent"].help_text = _("Pour une sous-action : la fiche dont elle fait partie.")
+        parent = self.fields["parent"]
+        parent.queryset = parent_candidates(project, self.instance.pk)
+        url = reverse("action-choices", args=[project.slug, "action"])
+        parent.widget = SuggestSelect(
+            url=f"{url}?sauf={self.instance.pk}" if self.instance.pk else url, search_label=parent.label
+        )
+        parent.widget.choices = parent.choices
+        parent.help_text = _(
+            "Pour une sous-action : la fiche dont elle fait partie (cherchez-la par sa référence ou son intitulé)."
+        )
         territories = Q(project=project) | Q(actions__project=project)
         if project.territory_id:
             territories |= Q(pk=project.territory_id) | Q(perimeters=project.territory_id)
@@ -179,9 +187,22 @@ class ActionCreateForm(ActionForm):
 
 
 def next_free_ref(project) -> str:
-    refs = set(Action.objects.filter(project=project).values_list("ref", flat=True))
-    number = len(refs) + 1
-    while f"A{number:02d}" in refs:
+    """The reference a new sheet is offered: the project's own numbering carried on from its latest sheet
+    (« 1.1.2-09 » → « 1.1.2-10 », « AXE 2 – 15 » → « AXE 2 – 16 »), else « A01 », « A02 »… — in a few
+    queries, whatever the number of sheets."""
+    actions = Action.objects.filter(project=project)
+    latest = actions.order_by("-created_at", "-pk").values_list("ref", flat=True).first()
+    match = re.search(r"(\d+)(\D*)$", latest or "")
+    if match:
+        prefix, digits, suffix = latest[: match.start(1)], match.group(1), match.group(2)
+        number = int(digits) + 1
+        for _attempt in range(20):
+            ref = f"{prefix}{number:0{len(digits)}d}{suffix}"
+            if not actions.filter(ref=ref).exists():
+                return ref
+            number += 1
+    number = actions.count() + 1
+    while actions.filter(ref=f"A{number:02d}").exists():
         number += 1
     return f"A{number:02d}"
 
@@ -378,8 +399,8 @@ class FilterForm(DsfrBaseForm):
     origine = forms.ChoiceField(label=_("Origine"), required=False)
     priorite = forms.ChoiceField(label=_("Priorité"), required=False)
     noeud = forms.ChoiceField(label=_("Nœud de l'arborescence"), required=False)
-    pilote = forms.ChoiceField(label=_("Pilote"), required=False)
-    partenaire = forms.ChoiceField(label=_("Partenaire"), required=False)
+    pilote = forms.ModelChoiceField(label=_("Pilote"), required=False, queryset=Person.objects.none())
+    partenaire = forms.ModelChoiceField(label=_("Partenaire"), required=False, queryset=Organisation.objects.none())
     theme = forms.ChoiceField(label=_("Thème"), required=False)
     echelon = forms.ChoiceField(label=_("Échelon"), required=False)
     annee = forms.ChoiceField(label=_("Année"), required=False)
@@ -397,15 +418,15 @@ class FilterForm(DsfrBaseForm):
         self.fields["echelon"].choices = blank + list(Scale.choices)
         nodes = Node.objects.filter(project=project).select_related("level").order_by("position", "pk")
         self.fields["noeud"].choices = blank + [(str(node.pk), _node_label(node)[:100]) for node in nodes]
-        people = Person.objects.filter(project=project, led_actions__isnull=False).distinct().order_by("name")
-        self.fields["pilote"].choices = blank + [(str(p.pk), p.name) for p in people]
-        organisations = (
-            Organisation.objects.filter(project=project)
-            .filter(Q(action_roles__isnull=False) | Q(led_actions__isnull=False))
-            .distinct()
-            .order_by("name")
-        )
-        self.fields["partenaire"].choices = blank + [(str(o.pk), o.name) for o in organisations]
+        # Leads and partners can be thousands in a large directory: searched, never all drawn.
+        for name, candidates in (("pilote", lead_candidates(project)), ("partenaire", partner_candidates(project))):
+            field = self.fields[name]
+            field.queryset = candidates
+            field.empty_label = _("Tous")
+            field.widget = SuggestSelect(
+                url=reverse("action-choices", args=[project.slug, name]), search_label=field.label
+            )
+            field.widget.choices = field.choices
         self.fields["theme"].choices = blank + [(str(t.pk), t.name) for t in Theme.objects.filter(project=project)]
         self.fields["periode"].choices = blank + [(str(p.pk), p.label) for p in Period.objects.filter(project=project)]
         years = range(project.first_year, project.last_year + 1)

@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("projets/<slug:slug>/actions/", views.action_list, name="action-list"),
     path("projets/<slug:slug>/actions/nouvelle/", views.action_create, name="action-create"),
+    path("projets/<slug:slug>/choix/<str:kind>/", views.action_choices, name="action-choices"),
     path("projets/<slug:slug>/actions/<str:ref>/", views.action_detail, name="action-detail"),
     path("projets/<slug:slug>/actions/<str:ref>/modifier/", views.action_edit, name="action-edit"),
     path("projets/<slug:slug>/actions/<str:ref>/statut/", views.action_status, name="action-status"),

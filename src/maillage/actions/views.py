@@ -10,16 +10,17 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from maillage.accounts.decorators import COMMENT, CONTRIBUTE, MANAGE, project_view
 from maillage.evaluation.models import FollowUpNote, Indicator, IndicatorTarget, IndicatorValue
 from maillage.partners.models import Person
 
-from . import editing
+from . import choosing, editing
 from .filtering import filter_actions, is_filtered
 from .forms import (
     ActionCreateForm,
@@ -338,3 +339,23 @@ def indicator_edit(request, project, ref, pk=None):
         ),
     }
     return render(request, "actions/indicator_form.html", context, status=422 if data is not None else 200)
+
+
+# --- Selects among many ---------------------------------------------------------------------------
+
+
+@require_safe
+@project_view(public=None)
+def action_choices(request, project, kind):
+    """The options of a select among many (``maillage.choosers.SuggestSelect``) for its search box."""
+    if kind not in choosing.KINDS:
+        raise Http404
+    excluded = request.GET.get("sauf", "")
+    rows = choosing.suggestions(
+        project,
+        kind,
+        request.GET.get("q", "")[:200],
+        current=request.GET.get("courant", ""),
+        excluded=int(excluded) if excluded.isdigit() else None,
+    )
+    return render(request, "actions/_choices.html", {"rows": rows, "kind": kind})

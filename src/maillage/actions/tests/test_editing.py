@@ -4,6 +4,7 @@ optimistic locking between two people, and the history of every kind of change."
 import re
 from decimal import Decimal
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -407,7 +408,7 @@ def test_creating_a_sheet(plan, login):
     client = login(plan, "coordinator")
     url = reverse("action-create", args=[plan.project.slug])
     page = client.get(url).content.decode()
-    assert 'name="ref"' in page and 'value="A03"' in page
+    assert 'name="ref"' in page and 'value="A3"' in page  # the numbering of the latest sheet, A2, carried on
     sub = client.get(url, {"parent": plan.led.pk}).content.decode()
     assert f'<option value="{plan.led.pk}" selected>' in sub
     data = {
@@ -460,3 +461,34 @@ def test_the_note_and_comment_forms_of_a_sheet_each_label_their_own_field(plan, 
     assert 'id="note-text"' in note_form and 'id="note-date"' in note_form
     assert re.search(r'<label for="commentaire-text"[^>]*>\s*Commentaire\s*</label>', comment_form)
     assert 'id="commentaire-text"' in comment_form
+
+
+@pytest.mark.parametrize(
+    "refs, offered",
+    [
+        ([], "A01"),
+        (["1.1.2-08", "1.1.2-09"], "1.1.2-10"),
+        (["AXE 2 – 15"], "AXE 2 – 16"),
+        (["A142"], "A143"),
+        (["FA-07", "FA-08bis"], "FA-09bis"),
+        (["Accueil"], "A02"),
+    ],
+)
+def test_a_new_sheet_is_offered_the_next_reference_of_the_project_numbering(db, refs, offered):
+    from maillage.actions.forms import next_free_ref
+    from maillage.projects.tests.factories import ProjectFactory
+
+    project = ProjectFactory()
+    for n, ref in enumerate(refs):
+        Action.objects.create(project=project, ref=ref, title=f"Fiche {n}", position=n)
+    assert next_free_ref(project) == offered
+
+
+def test_the_next_reference_skips_one_already_taken(db):
+    from maillage.actions.forms import next_free_ref
+    from maillage.projects.tests.factories import ProjectFactory
+
+    project = ProjectFactory()
+    Action.objects.create(project=project, ref="B-03", title="Plus loin", position=1)
+    Action.objects.create(project=project, ref="B-02", title="La dernière écrite", position=2)
+    assert next_free_ref(project) == "B-04"
