@@ -3,7 +3,9 @@
 import datetime
 
 from django.db.models import Count, Prefetch
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from maillage.accounts.access import member_projects
 from maillage.actions.models import Action
@@ -56,3 +58,12 @@ def _published_context(published) -> dict:
         "published": list(published.order_by("-modified_at", "pk")[:PUBLISHED_SHOWN]),
         "published_total": published.count(),
     }
+
+
+@require_safe
+def health(request):
+    """Liveness for a load balancer, and the trivial view the benchmarks divide every page's time by:
+    it goes through the whole middleware and reads nothing from the database."""
+    response = HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response
