@@ -109,6 +109,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's cache framework: visitors' pages and public documents (publication.caching), the plans'
+# stamps (projects.stamp). A file cache beside the database by default, shared by the processes of one
+# machine; Redis when REDIS_URL is set, shared by several machines behind a load balancer.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("MAILLAGE_CACHE_MAX_ENTRIES", "20000"))},
+        }
+    }
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["maillage.accounts.backends.UsernameOrEmailBackend"]
 LOGIN_URL = "login"

@@ -3,6 +3,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from dsfr.models import DsfrConfig, DsfrSocialMedia
 
+from maillage.home.views import choose_language
+
 admin.site.site_header = _("Maillage — administration")
 admin.site.site_title = _("Maillage")
 # django-dsfr's site settings are not used (the layout takes its name from home/context.py).
@@ -13,7 +15,7 @@ admin.site.index_title = _("Les projets sociaux de territoire et tout ce qu'ils 
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", choose_language, name="set_language"),
     path("", include("maillage.accounts.urls")),
     path("", include("maillage.home.urls")),
     path("", include("maillage.publication.urls")),

@@ -7,9 +7,11 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 
 from maillage.projects.models import Project
+from maillage.projects.stamp import touch
 
 from .access import access_for
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 READ = "read"
 COMMENT = "comment"
 CONTRIBUTE = "contribute"
@@ -50,7 +52,10 @@ def project_view(need: str = MEMBER, public: str | None = "public-plan"):
                 raise PermissionDenied
             request.project = project
             request.access = access
-            return view(request, project, *args, **kwargs)
+            response = view(request, project, *args, **kwargs)
+            if request.method not in SAFE_METHODS and response.status_code < 400:
+                touch([project.pk])  # deletes send no signal: the plan's cached public pages must go
+            return response
 
         wrapper.project_need = need
         return wrapper

@@ -17,6 +17,7 @@ from maillage.evaluation.models import Indicator
 from maillage.french import normalise
 from maillage.partners.directory import free_key
 from maillage.partners.models import Organisation
+from maillage.projects.stamp import touch
 
 from .history import (
     MANY,
@@ -139,6 +140,7 @@ def change_status(action, status, user, reason: str = "") -> ActionChange | None
             return None
         old = current.status
         Action.objects.filter(pk=action.pk).update(status=status, version=F("version") + 1, modified_at=timezone.now())
+        touch([action.project_id])  # an update sends no signal
         action.refresh_from_db(fields=["status", "version", "modified_at"])
         change = {
             "field": "status",

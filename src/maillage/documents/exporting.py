@@ -4,13 +4,16 @@
 writes the file and reports progress through the writers' ``progress(done, total)`` callback.
 """
 
+import hashlib
 import time
 
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.http import QueryDict
 from django.utils import timezone
 
 from maillage.actions.filtering import filter_actions
+from maillage.projects.stamp import published_stamp
 
 from .models import Export
 from .registry import ExportError, What, parse_what, write, writer_for
@@ -43,6 +46,10 @@ def filename(project, what: What, format: str) -> str:
     return f"{project.slug}-{what.suffix}.{format}"
 
 
+# How long visitors share one export of a state of the plan (its key names the state: a change starts anew).
+VISITORS_EXPORT_TIMEOUT = 24 * 3600
+
+
 def start_export(project, what: str, format: str, user=None, query: str = "") -> Export:
     """Check the request, store it and queue its task; raises ExportError for a bad request."""
     from .tasks import export_document
@@ -57,6 +64,23 @@ def start_export(project, what: str, format: str, user=None, query: str = "") ->
     )
     export_document.enqueue(str(export.pk))
     export.refresh_from_db()
+    return export
+
+
+def visitors_export(project, what: str, format: str, query: str = "") -> Export:
+    """A visitor's export of a published plan: the one already written, or being written, for this state
+    of the plan (``projects.stamp``), else a new one — a public document is written once per change of
+    the plan, not once per visitor."""
+    stamp = published_stamp(project.slug)
+    raw = f"{project.slug}|{what}|{format}|{query}|{stamp}"
+    key = "visitors-export:" + hashlib.sha256(raw.encode()).hexdigest()
+    known = cache.get(key)
+    if known:
+        export = Export.objects.filter(pk=known, project=project).exclude(status=Export.Status.FAILED).first()
+        if export is not None and (export.status != Export.Status.DONE or export.file):
+            return export
+    export = start_export(project, what, format, None, query)
+    cache.set(key, str(export.pk), timeout=VISITORS_EXPORT_TIMEOUT)
     return export
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from maillage.accounts.decorators import READ, project_view
 from maillage.projects.models import Project
+from maillage.publication.caching import cached_for_visitors
 
 from . import exporting
 from .ical import project_calendar
@@ -123,6 +124,7 @@ def documents_page(request, project):
     return render(request, "documents/documents.html", context)
 
 
+@cached_for_visitors("download")  # a visitor's public document is written once per change of the plan
 @require_safe
 @refusing_bad_exports
 @project_view(need=READ)
@@ -144,9 +146,13 @@ def download(request, project):
 def start_export(request, project):
     """Queue the whole project document; the page then polls its progress."""
     chosen, format, query = _requested(request, project, request.POST)
-    export = exporting.start_export(project, request.POST["document"], format, request.user, query)
+    if request.user.is_authenticated:
+        export = exporting.start_export(project, request.POST["document"], format, request.user, query)
+    else:  # a visitor of a published plan: the export of this state of the plan is shared by all
+        export = exporting.visitors_export(project, request.POST["document"], format, query)
     if not request.user.is_authenticated:
-        request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, [])[-9:], str(export.pk)]
+        mine = [pk for pk in request.session.get(SESSION_KEY, []) if pk != str(export.pk)]
+        request.session[SESSION_KEY] = [*mine[-9:], str(export.pk)]
     if request.htmx:
         return render(request, "documents/_export_progress.html", {"project": project, "export": export})
     return redirect("export-status", project.slug, export.pk)

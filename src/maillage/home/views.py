@@ -5,7 +5,9 @@ import datetime
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
+from django.views.i18n import set_language
 
 from maillage.accounts.access import member_projects
 from maillage.actions.models import Action
@@ -67,3 +69,11 @@ def health(request):
     response = HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
     response["Cache-Control"] = "no-store"
     return response
+
+
+@csrf_exempt
+@require_POST
+def choose_language(request):
+    """Django's ``set_language`` without the CSRF check: a forged request can only change the language a
+    browser reads the site in, and a form without a token lets a visitor's pages be one cached rendering."""
+    return set_language(request)

@@ -7,3 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class ProjectsConfig(AppConfig):
     name = "maillage.projects"
     verbose_name = _("Projets")
+
+    def ready(self):
+        from . import stamp
+
+        stamp.connect()

@@ -5,6 +5,7 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillage.french import normalise
@@ -102,6 +103,12 @@ class Project(models.Model):
     )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     modified_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    plan_changed_at = models.DateTimeField(
+        _("dernier changement du plan"),
+        default=timezone.now,
+        editable=False,
+        help_text=_("Tenu à jour à chaque changement de ce que le plan montre : la clé des pages publiques en cache."),
+    )
     search_key = models.CharField(
         _("clé de recherche"),
         max_length=600,

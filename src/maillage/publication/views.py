@@ -17,6 +17,8 @@ from maillage.projects.listing import page_of
 from maillage.projects.models import Node, Project
 from maillage.projects.tree import branch_page, tree_page, walk
 
+from .caching import cached_for_visitors
+
 
 def _published(request, slug):
     """The published project, or 404 (the same answer as for a project that does not exist)."""
@@ -44,6 +46,7 @@ def _plan_actions(project):
     )
 
 
+@cached_for_visitors("plan")
 def plan(request, slug):
     project = _published(request, slug)
     drawn = tree_page(project, _plan_actions(project))
@@ -64,6 +67,7 @@ def plan(request, slug):
     return render(request, "publication/plan.html", context)
 
 
+@cached_for_visitors("branch")
 def branch(request, slug, node_id):
     """A node's actions on the public plan of a large project, a page at a time (htmx or a page)."""
     project = _published(request, slug)
@@ -92,6 +96,7 @@ def branch(request, slug, node_id):
     return render(request, "projects/tree/branch.html", context)
 
 
+@cached_for_visitors("action")
 def action(request, slug, ref):
     project = _published(request, slug)
     queryset = Action.objects.filter(project=project).prefetch_related(

@@ -216,3 +216,25 @@ def test_exports_started_from_a_filtered_list_keep_its_filters(client, demo_db):
     assert postponed[0][:30] in text
     done_title = project.actions.filter(status="done").first().title
     assert done_title[:30] not in text
+
+
+def test_visitors_share_one_export_of_each_state_of_the_plan(client, plan, django_capture_on_commit_callbacks):
+    """Twenty visitors asking for the whole PDF queue one export, not twenty; a change of the plan starts anew."""
+    plan.published = True
+    plan.save()
+    url = reverse("export-start", args=[plan.slug])
+    ask = {"document": "project", "format": "pdf"}
+    first = client.post(url, ask)["Location"]
+    others = [client_class_fresh() for _ in range(3)]
+    assert {other.post(url, ask)["Location"] for other in others} == {first}
+    assert Export.objects.filter(project=plan).count() == 1
+    assert all(other.get(first).status_code == 200 for other in others)  # each follows it from their session
+    with django_capture_on_commit_callbacks(execute=True):
+        action = plan.actions.get(ref="A1")
+        action.title = "Café des parents, nouvelle formule"
+        action.save()
+    assert client.post(url, ask)["Location"] != first
+    assert Export.objects.filter(project=plan).count() == 2
+    member_client = client_for(client_class_fresh(), plan, Role.READER)
+    member_client.post(url, ask)
+    assert Export.objects.filter(project=plan).count() == 3  # members' exports are their own
