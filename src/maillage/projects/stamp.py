@@ -109,8 +109,9 @@ def touch(projects) -> None:
     found = list(projects.values_list("pk", "slug"))
     if found:
         project.objects.filter(pk__in=[pk for pk, _slug in found]).update(plan_changed_at=timezone.now())
-        # After the commit: a page cached meanwhile under the old stamp would otherwise keep it.
+        # Now, and again after the commit: a request served meanwhile would cache the stamp not yet committed.
         keys = [STAMP_KEY.format(slug=slug) for _pk, slug in found]
+        cache.delete_many(keys)
         transaction.on_commit(lambda: cache.delete_many(keys))
 
 
