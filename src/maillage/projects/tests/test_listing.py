@@ -55,8 +55,8 @@ def test_published_plans_come_one_page_at_a_time(client):
 def test_my_projects_are_paginated_and_searched_on_the_home_page(client):
     user = member(ProjectFactory(title="Contrat de ville d'Ambérieu"), "reader")
     for n in range(PAGE_SIZE + 1):
-        ProjectFactory(title=f"Projet {n:02d}")
-    for project in Project.objects.filter(title__startswith="Projet "):
+        ProjectFactory(title=f"Lot maison {n:02d}")
+    for project in Project.objects.filter(title__startswith="Lot maison "):
         project.memberships.create(user=user, role="reader")
     client.force_login(user)
     page = client.get(reverse("home"))
