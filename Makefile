@@ -6,6 +6,9 @@ STAMP := $(VENV)/.installed
 # The browser tests drive Debian's Chromium (never a browser downloaded by Playwright).
 CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
+# Where `make demo` serves (e.g. `make demo PORT=8101`); the addresses Maillage prints follow it.
+ADDR ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: demo test lint install chromium clean messages
 
@@ -18,7 +21,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: install
-	$(BIN)/maillage demo
+	MAILLAGE_BASE_URL=$${MAILLAGE_BASE_URL:-http://$(ADDR):$(PORT)} $(BIN)/maillage demo --addrport $(ADDR):$(PORT)
 
 lint: install
 	$(BIN)/ruff check src

@@ -292,10 +292,22 @@ NOT_VERBATIM = {
 }
 
 
-@pytest.mark.skipif(not SEEDS_DIR.is_dir(), reason="les documents sources (shared/seeds) sont absents")
+def seeds_dir() -> Path:
+    """The seed documents; on CI (``CI`` set) they must be there, elsewhere their absence skips, saying how."""
+    if SEEDS_DIR.is_dir() and any(SEEDS_DIR.glob("0*.txt")):
+        return SEEDS_DIR
+    if os.environ.get("CI"):
+        pytest.fail(
+            f"Les documents sources sont introuvables dans {SEEDS_DIR} : CI doit les avoir (MAILLAGE_SEEDS_DIR)."
+        )
+    pytest.skip(
+        f"documents sources absents de {SEEDS_DIR} : MAILLAGE_SEEDS_DIR=<dossier des seeds> pour lancer ce test"
+    )
+
+
 def test_titles_are_transcribed_as_written(demo_db):
     """Every node and action title of the demo appears word for word in its seed document."""
-    seeds = {path.name[:3]: _normalised(path.read_text(encoding="utf-8")) for path in SEEDS_DIR.glob("0*.txt")}
+    seeds = {path.name[:3]: _normalised(path.read_text(encoding="utf-8")) for path in seeds_dir().glob("0*.txt")}
     source = {"genas": "000", "pays": "001", "lyon": "002", "clermont": "003", "gea": "004"}
     missing = []
     for project in Project.objects.all():
@@ -305,3 +317,16 @@ def test_titles_are_transcribed_as_written(demo_db):
         )
         missing += [(project.slug, t) for t in titles if t not in NOT_VERBATIM and _normalised(t) not in text]
     assert missing == []
+
+
+def test_a_missing_seed_folder_fails_on_ci_and_skips_elsewhere(monkeypatch, tmp_path):
+    """Issue 15, item 15: the seed-fidelity test must not be skipped silently where the seeds are expected."""
+    import maillage.demo.tests.test_demo_against_seeds as module
+
+    monkeypatch.setattr(module, "SEEDS_DIR", tmp_path / "absent")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="introuvables"):
+        module.seeds_dir()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="MAILLAGE_SEEDS_DIR="):
+        module.seeds_dir()
