@@ -5,6 +5,8 @@ from . import views
 urlpatterns = [
     path("projets/<slug:slug>/actions/", views.action_list, name="action-list"),
     path("projets/<slug:slug>/actions/nouvelle/", views.action_create, name="action-create"),
+    path("projets/<slug:slug>/actions/statuts/", views.action_bulk_status, name="action-bulk-status"),
+    path("projets/<slug:slug>/panorama/", views.panorama_page, name="panorama"),
     path("projets/<slug:slug>/actions/<str:ref>/", views.action_detail, name="action-detail"),
     path("projets/<slug:slug>/actions/<str:ref>/modifier/", views.action_edit, name="action-edit"),
     path("projets/<slug:slug>/actions/<str:ref>/statut/", views.action_status, name="action-status"),

@@ -33,6 +33,7 @@ def project_menu(request, project, access):
             (_("Actions"), url("action-list")),
             (_("Partenaires"), url("partner-directory")),
             (_("Gouvernance"), url("governance")),
+            (_("Pilotage"), url("steering")),
             (_("Diagnostic"), url("diagnostic")),
             (_("Documents"), url("project-documents")),
         ]

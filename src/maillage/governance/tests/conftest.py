@@ -8,6 +8,7 @@ import pytest
 from maillage.governance.models import Body, Decision, Meeting
 from maillage.projects.models import Period
 from maillage.projects.tests.conftest import Plan, build_plan
+from maillage.projects.tests.factories import ProjectFactory
 
 TODAY = datetime.date.today()
 
@@ -25,9 +26,13 @@ class Steered:
         return self.plan.project
 
 
-def make_steered(title="Projet social de territoire de Trifouillis") -> Steered:
-    plan = build_plan(title=title)
+def make_steered(title="Projet social de territoire de Trifouillis", published=False, network=False) -> Steered:
+    """``network``: the project is declined from a network project, so that a network admin reaches it."""
+    plan = build_plan(title=title, published=published)
     project = plan.project
+    if network:
+        project.parent = ProjectFactory(kind="pms")
+        project.save(update_fields=["parent"])
     periods = {
         "first": Period.objects.create(project=project, label="2023-2024", first_year=2023, last_year=2024, position=0),
         "later": Period.objects.create(project=project, label="2025-2026", first_year=2025, last_year=2026, position=1),
