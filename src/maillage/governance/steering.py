@@ -26,7 +26,7 @@ from .models import Decision, DecisionChange, Meeting
 LATE_SHOWN = 15
 DECISIONS_SHOWN = 8
 MEETINGS_SHOWN = 5
-INDICATORS_SHOWN = 30
+INDICATORS_SHOWN = 10
 # The steering page's indicator block: the lead wires "evaluation/_progress_table.html" here.
 INDICATOR_FRAGMENT = "governance/_indicator_progress.html"
 
