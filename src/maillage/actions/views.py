@@ -128,10 +128,11 @@ def action_bulk_status(request, project):
         message, error, changed = str(refused), True, []
     else:
         changed = [action for action in actions if any(entry.action_id == action.pk for entry in entries)]
-        message = ngettext("%(n)s statut changé : %(status)s.", "%(n)s statuts changés : %(status)s.", len(changed)) % {
-            "n": len(changed),
-            "status": labels["status"][status],
-        }
+        words = {"n": len(changed), "status": labels["status"][status]}
+        message = ngettext("%(n)s statut changé : %(status)s.", "%(n)s statuts changés : %(status)s.", len(changed))
+        message = message % words
+        if not changed:
+            message = _("Les actions cochées sont déjà « %(status)s » : rien n'a changé.") % words
         error = False
     if request.htmx:
         context = {

@@ -43,6 +43,8 @@ def test_an_action_already_at_the_status_writes_no_history(client, plan, login):
     client.post(_url(plan), {"actions": [plan.led.pk, plan.not_led.pk], "status": "in_progress"})
     assert _statuses(plan.led, plan.not_led) == ["in_progress", "in_progress"]
     assert list(ActionChange.objects.values_list("action_id", flat=True)) == [plan.led.pk]
+    page = client.post(_url(plan), {"actions": [plan.led.pk], "status": "in_progress"}, follow=True)
+    assert "Les actions cochées sont déjà « En cours » : rien n&#x27;a changé." in page.content.decode()
 
 
 def test_a_contributor_changes_only_their_own_and_a_forbidden_one_refuses_the_batch(client, plan, login):
