@@ -9,8 +9,7 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from maillage.accounts.decorators import MANAGE, project_view
@@ -217,10 +216,10 @@ def meeting_detail(request, project, pk, attendance_form=None):
 
 # The buttons that write a change down, in the words of the meeting page: (URL kind, label).
 CHANGE_KINDS = [
-    ("statut", _lazy("Changer un statut")),
-    ("nouvelle-action", _lazy("Ajouter une action")),
-    ("report", _lazy("Reporter une action")),
-    ("nouveau-noeud", _lazy("Ajouter un nœud")),
+    ("statut", gettext_lazy("Changer un statut")),
+    ("nouvelle-action", gettext_lazy("Ajouter une action")),
+    ("report", gettext_lazy("Reporter une action")),
+    ("nouveau-noeud", gettext_lazy("Ajouter un nœud")),
 ]
 
 
@@ -486,7 +485,7 @@ def steering_page(request, project):
         "statuses": [(code, labels["status"][code], n) for code, n in view.counts.items() if n],
         "breadcrumb_data": {
             "links": [{"url": reverse("project-dashboard", args=[project.slug]), "title": project.title}],
-            "current": _("Pilotage"),
+            "current": pgettext("steering", "Pilotage"),
         },
     }
     return render(request, "governance/steering.html", context)

@@ -236,3 +236,13 @@ def test_the_steering_page_reads_the_same_rows_when_other_projects_grow(client, 
     assert (after.rows, after.instances) == (before.rows, before.instances), f"{before} → {after}"
     # What it reads is what it shows: the capped lists, not the plan's 500 actions.
     assert before.by_model.get("actions.Action", 0) <= steering.LATE_SHOWN + steering.INDICATORS_SHOWN + 5
+
+
+def test_the_steering_page_in_english(client, settings):
+    steered = _late_plan()
+    login_as(client, steered.project, "reader")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("steering", args=[steered.project.slug])).content.decode()
+    assert "Steering the plan" in html and "4 late actions" in html and "The latest first" not in html
+    assert ">Steering</a>" in html or 'aria-current="page">Steering' in html  # the menu entry
+    assert "30 days" in html and "Budget planned and actual, by funder and year" in html
