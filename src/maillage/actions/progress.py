@@ -2,8 +2,13 @@
 the dashboard, the public plan and the lists, so that "late" means the same thing everywhere."""
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Prefetch, Q
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils.translation import ngettext
+
+from maillage.partners.models import Person
 
 from .vocabulary import Status
 
@@ -63,3 +68,63 @@ def status_counts(actions) -> dict[str, int]:
     for row in actions.order_by().values("status").annotate(n=Count("pk")):
         counts[row["status"]] = row["n"]
     return counts
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """A late action with the date it was due (its end date, or the end of its last period) and how late."""
+
+    action: object
+    due: datetime.date
+    days: int
+
+    @property
+    def delay(self) -> str:
+        """How late, in the unit a reader counts in: days for two months, then months, then years."""
+        if self.days < 61:
+            return ngettext("%(n)s jour", "%(n)s jours", self.days) % {"n": self.days}
+        months = self.days * 12 // 365
+        if months < 24:
+            return ngettext("%(n)s mois", "%(n)s mois", months) % {"n": months}
+        years = self.days // 365
+        return ngettext("%(n)s an", "%(n)s ans", years) % {"n": years}
+
+    @property
+    def leads(self) -> list[str]:
+        """Who answers for it: the lead people, else the lead organisation (as the dashboard counts leads)."""
+        names = [person.name for person in self.action.leads.all()]
+        if not names and self.action.lead_organisation_id:
+            names = [self.action.lead_organisation.name]
+        return names
+
+
+def due_date(action) -> datetime.date | None:
+    """When an action was due: its end date, or the 31 December of its last period's last year."""
+    if action.end_date:
+        return action.end_date
+    year = getattr(action, "last_period_year", None)
+    return datetime.date(year, 12, 31) if year else None
+
+
+def overdue(actions, today: datetime.date | None = None, limit: int | None = None) -> list[Overdue]:
+    """The late actions of ``actions`` (a QuerySet), the most overdue first, with their leads.
+
+    Sorted in the database (end date, or the last period's year for those without one) and cut at
+    ``limit``, so naming the five worst of a 5,000-action plan reads five rows."""
+    today = today or datetime.date.today()
+    due_year = Coalesce(ExtractYear("end_date"), "last_period_year")
+    late = (
+        with_last_year(actions)
+        .filter(late_q(today))
+        .select_related("lead_organisation")
+        .prefetch_related(Prefetch("leads", queryset=Person.objects.only("pk", "name").order_by("name")))
+        .only("pk", "ref", "code", "title", "status", "end_date", "project_id", "lead_organisation__name")
+        .order_by(due_year.asc(), F("end_date").asc(nulls_last=True), "position", "pk")
+    )
+    if limit is not None:
+        late = late[:limit]
+    rows = []
+    for action in late:
+        due = due_date(action)
+        rows.append(Overdue(action, due, (today - due).days))
+    return rows

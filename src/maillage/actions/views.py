@@ -10,17 +10,19 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from maillage.accounts.decorators import COMMENT, CONTRIBUTE, MANAGE, project_view
 from maillage.evaluation.models import FollowUpNote, Indicator, IndicatorTarget, IndicatorValue
+from maillage.governance import changes as decision_changes
 from maillage.partners.models import Person
 
-from . import choosing, editing
+from . import bulk, choosing, editing, panorama
 from .filtering import filter_actions, is_filtered
 from .forms import (
     ActionCreateForm,
@@ -98,9 +100,71 @@ def action_list(request, project):
         "filters": FilterForm(request.GET or None, project=project, labels=labels),
         "status_choices": StatusForm(project=project).fields["status"].choices,
         "can_add": access.can_add_action(),
+        "bulk": any(row["can_edit"] for row in rows),
         "breadcrumb_data": _crumbs(project, current=_("Actions")),
     }
     return render(request, "actions/list.html", context)
+
+
+@require_POST
+@project_view(need=CONTRIBUTE, public=None)
+def action_bulk_status(request, project):
+    """The status of the ticked actions, all or none (``bulk.change_statuses``); htmx gets the message and
+    the new status of each changed row, a plain form post the list again with its filters."""
+    ids = []
+    for value in request.POST.getlist("actions"):
+        if not value.isdigit():
+            raise Http404
+        ids.append(int(value))
+    ids = list(dict.fromkeys(ids))
+    actions = list(Action.objects.filter(project=project, pk__in=ids).order_by("position", "pk"))
+    if len(actions) != len(ids):
+        raise Http404  # an action of another project, or one deleted since the page was drawn
+    status = request.POST.get("status", "")
+    labels = project_labels(project)
+    try:
+        entries = bulk.change_statuses(actions, status, request.user, request.access)
+    except bulk.BulkRefused as refused:
+        message, error, changed = str(refused), True, []
+    else:
+        changed = [action for action in actions if any(entry.action_id == action.pk for entry in entries)]
+        words = {"n": len(changed), "status": labels["status"][status]}
+        message = ngettext("%(n)s statut changé : %(status)s.", "%(n)s statuts changés : %(status)s.", len(changed))
+        message = message % words
+        if not changed:
+            message = _("Les actions cochées sont déjà « %(status)s » : rien n'a changé.") % words
+        error = False
+    if request.htmx:
+        context = {
+            "project": project,
+            "labels": labels,
+            "message": message,
+            "error": error,
+            "changed": changed,
+            "status_choices": StatusForm(project=project).fields["status"].choices,
+        }
+        return render(request, "actions/_bulk_result.html", context)
+    (messages.error if error else messages.success)(request, message)
+    back = QueryDict(request.POST.get("retour", "")).urlencode()  # the list's filters, re-encoded
+    url = reverse("action-list", args=[project.slug])
+    return redirect(f"{url}?{back}" if back else url)
+
+
+@project_view()
+def panorama_page(request, project):
+    """The panorama on screen: for each node, its actions in one column per status, with the list's filters."""
+    labels = project_labels(project)
+    view = panorama.load(project, filter_actions(project, request.GET), labels)
+    context = {
+        "project": project,
+        "labels": labels,
+        "panorama": view,
+        "filters": FilterForm(request.GET or None, project=project, labels=labels),
+        "filtered": is_filtered(request.GET),
+        "query": request.GET.urlencode(),
+        "breadcrumb_data": _crumbs(project, _list_crumb(project), current=_("Panorama")),
+    }
+    return render(request, "actions/panorama.html", context)
 
 
 # --- The sheet ------------------------------------------------------------------------------------
@@ -143,6 +207,7 @@ def _detail_context(request, project, action, **extra):
         "status_form": StatusForm(initial={"status": action.status}, project=project) if can_edit else None,
         "note_form": NoteForm() if can_edit else None,
         "comment_form": CommentForm() if access.can_comment else None,
+        "decisions": decision_changes.for_action(action, labels),
         "breadcrumb_data": _crumbs(project, _list_crumb(project), current=f"{action.ref} — {action.title}"),
     }
     context.update(extra)

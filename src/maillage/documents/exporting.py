@@ -6,6 +6,7 @@ writes the file and reports progress through the writers' ``progress(done, total
 
 import hashlib
 import time
+from dataclasses import replace
 
 from django.core.cache import cache
 from django.core.files.base import ContentFile
@@ -38,7 +39,7 @@ def target(project, what: str, format: str, query: str = "") -> What:
     writer_for(format, chosen)
     actions = filtered_actions(project, query)
     if actions is not None:
-        chosen = What(chosen.kind, chosen.action, actions)
+        chosen = replace(chosen, actions=actions)
     return chosen
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from maillage.actions.models import Action
 
-WHATS = ["project", "panorama", "calendar", "tree", "action", "tables", "meetings"]
+WHATS = ["project", "panorama", "calendar", "tree", "action", "tables", "meetings", "copil"]
 
 # (format, what kind) -> writer; filled by the modules below.
 WRITERS: dict[tuple[str, str], object] = {}
@@ -20,6 +20,7 @@ EXPORT_MODULES: list[str] = [
     "maillage.documents.ical",
     "maillage.documents.diagram",
     "maillage.documents.annex.writers",
+    "maillage.governance.note",
 ]
 
 
@@ -34,10 +35,13 @@ class What:
     kind: str
     action: Action | None = None
     actions: object = None
+    subject: object = None  # the object a document is about, besides a fiche: the meeting of a COPIL note
 
     @property
     def suffix(self) -> str:
-        return f"{self.kind}-{self.action.ref}" if self.action else self.kind
+        if self.action:
+            return f"{self.kind}-{self.action.ref}"
+        return f"{self.kind}-{self.subject.pk}" if self.subject is not None else self.kind
 
 
 def register(format: str, *kinds: str):
@@ -59,11 +63,31 @@ def formats() -> list[str]:
     return sorted({"json", *(format for format, _kind in WRITERS)})
 
 
+def _meeting(project, ref: str):
+    """The meeting ``ref`` (its id) of the project, for ``copil:ID``."""
+    from maillage.governance.models import Meeting
+
+    if not ref:
+        raise ExportError("Précisez la réunion : --what copil:ID (l'identifiant est dans l'adresse de sa page).")
+    meeting = Meeting.objects.filter(project=project, pk=ref).first() if ref.isdigit() else None
+    if meeting is None:
+        raise ExportError(f"Réunion « {ref} » introuvable dans le projet « {project.slug} ».")
+    return meeting
+
+
+# Documents about one object of the project, named ``kind:REF``: kind -> the function finding the object.
+SUBJECTS = {"copil": _meeting}
+
+
 def parse_what(project, text: str) -> What:
-    """``project``, ``panorama``… or ``action:REF`` for one fiche."""
+    """``project``, ``panorama``… ``action:REF`` for one fiche, ``copil:ID`` for the note of a meeting."""
     kind, _, ref = text.partition(":")
     if kind not in WHATS:
-        raise ExportError(f"Document « {text} » inconnu. Documents possibles : {', '.join(WHATS)} (action:RÉF).")
+        raise ExportError(
+            f"Document « {text} » inconnu. Documents possibles : {', '.join(WHATS)} (action:RÉF, copil:ID)."
+        )
+    if kind in SUBJECTS:
+        return What(kind, subject=SUBJECTS[kind](project, ref))
     if kind == "action":
         if not ref:
             raise ExportError("Précisez la fiche : --what action:RÉF (par exemple action:A1-01).")
@@ -72,7 +96,7 @@ def parse_what(project, text: str) -> What:
             raise ExportError(f"Fiche action « {ref} » introuvable dans le projet « {project.slug} ».")
         return What(kind, action)
     if ref:
-        raise ExportError(f"« {text} » : seule une fiche action se désigne avec « : ».")
+        raise ExportError(f"« {text} » : seules une fiche action et une réunion se désignent avec « : ».")
     return What(kind)
 
 

@@ -1,8 +1,11 @@
 """Governance: the bodies that steer the plan, their meetings and the decisions taken there."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from maillage.actions.vocabulary import Status
 
 
 class Body(models.Model):
@@ -158,3 +161,113 @@ class Decision(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+
+class DecisionChange(models.Model):
+    """A concrete change of the plan a decision orders, applied by a coordinator in one step with the
+    decision's other changes (``maillage.governance.changes.apply_decision``).
+
+    One row per change; ``kind`` says which fields it uses:
+
+    - ``status``: ``action`` goes from ``from_status`` (its status when the decision was written down)
+      to ``status``;
+    - ``new_action``: an action ``ref`` / ``title`` placed under ``node`` (or under the node added by
+      ``node_change``, another change of the same decision); ``action`` is the created one once applied;
+    - ``postpone``: ``action`` is postponed to ``period`` and/or to a new ``end_date``;
+    - ``new_node``: a node ``code`` / ``title`` at ``level``, under ``node`` (or ``node_change``), or at the
+      top; ``key`` names it; ``created_node`` is the created one once applied.
+
+    ``ref`` also keeps the reference of the action a change is about, so that it still reads after the
+    action is deleted.
+    """
+
+    class Kind(models.TextChoices):
+        STATUS = "status", _("Changement de statut")
+        NEW_ACTION = "new_action", _("Nouvelle action")
+        POSTPONE = "postpone", _("Report d'une action")
+        NEW_NODE = "new_node", _("Nouveau nœud de l'arborescence")
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(_("nature"), max_length=20, choices=Kind.choices)
+    position = models.PositiveIntegerField(_("ordre"), default=0)
+    action = models.ForeignKey(
+        "actions.Action",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decision_changes",
+        verbose_name=_("action"),
+    )
+    ref = models.CharField(_("référence"), max_length=50, blank=True)
+    title = models.CharField(_("intitulé"), max_length=500, blank=True)
+    status = models.CharField(_("nouveau statut"), max_length=20, choices=Status.choices, blank=True)
+    from_status = models.CharField(_("statut lors de la décision"), max_length=20, choices=Status.choices, blank=True)
+    period = models.ForeignKey(
+        "projects.Period",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reportée à la période"),
+    )
+    end_date = models.DateField(_("nouvelle date de fin"), null=True, blank=True)
+    node = models.ForeignKey(
+        "projects.Node",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("nœud"),
+        help_text=_("Le nœud où placer la nouvelle action, ou le parent du nouveau nœud."),
+    )
+    node_change = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sous le nœud ajouté par"),
+    )
+    level = models.ForeignKey(
+        "projects.Level", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("niveau")
+    )
+    code = models.CharField(_("code"), max_length=50, blank=True)
+    key = models.SlugField(_("clé"), max_length=100, blank=True)
+    created_node = models.ForeignKey(
+        "projects.Node",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("nœud créé"),
+    )
+    applied_at = models.DateTimeField(_("appliqué le"), null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("appliqué par"),
+    )
+    applied_by_name = models.CharField(_("appliqué par (nom)"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("changement décidé")
+        verbose_name_plural = _("changements décidés")
+        ordering = ["decision", "position", "pk"]
+        indexes = [models.Index(fields=["action", "decision"], name="decision_change_action")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.ref or self.code or self.title}".strip()
+
+    def save(self, *args, **kwargs):
+        # The interchange document names nodes by key: the node a change points at must have one.
+        from .changes import ensure_node_key
+
+        ensure_node_key(self.node if self.node_id else None)
+        super().save(*args, **kwargs)
+
+    @property
+    def applied(self) -> bool:
+        return self.applied_at is not None

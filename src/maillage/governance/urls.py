@@ -24,4 +24,16 @@ urlpatterns = [
     path(P + "reunions/<int:pk>/decisions/nouvelle/", views.decision_create, name="decision-create"),
     path(P + "reunions/<int:pk>/decisions/<int:decision_pk>/", views.decision_edit, name="decision-edit"),
     path(P + "reunions/<int:pk>/decisions/<int:decision_pk>/supprimer/", views.decision_delete, name="decision-delete"),
+    path(P + "reunions/<int:pk>/decisions/<int:decision_pk>/appliquer/", views.decision_apply, name="decision-apply"),
+    path(
+        P + "reunions/<int:pk>/decisions/<int:decision_pk>/changements/<slug:kind>/",
+        views.change_add,
+        name="decision-change-add",
+    ),
+    path(
+        P + "reunions/<int:pk>/decisions/<int:decision_pk>/changements/<int:change_pk>/retirer/",
+        views.change_remove,
+        name="decision-change-remove",
+    ),
+    path("projets/<slug:slug>/pilotage/", views.steering_page, name="steering"),
 ]

@@ -2,21 +2,34 @@
 decisions. Members read everything; coordinators keep it up to date."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Prefetch
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from maillage.accounts.decorators import MANAGE, project_view
 from maillage.actions.models import Action
+from maillage.actions.vocabulary import project_labels
 from maillage.partners.directory import free_key
 
+from . import changes
 from .calendar import invite_body_members, split_meetings
-from .forms import AttendanceForm, AttendanceStatusForm, BodyForm, BodyMemberForm, DecisionForm, MeetingForm
-from .models import Attendance, Body, BodyMember, Decision, Meeting
+from .forms import (
+    CHANGE_FORMS,
+    AttendanceForm,
+    AttendanceStatusForm,
+    BodyForm,
+    BodyMemberForm,
+    DecisionForm,
+    MeetingForm,
+)
+from .models import Attendance, Body, BodyMember, Decision, DecisionChange, Meeting
+from .steering import INDICATOR_FRAGMENT, changes_prefetch, steering
 
 ACTION_FIELDS = ["id", "ref", "code", "title", "status", "position", "project_id"]
 
@@ -168,7 +181,7 @@ def body_member_delete(request, project, pk, member_pk):
 def _meeting(project, pk):
     attendance = Attendance.objects.select_related("person__organisation", "organisation")
     decisions = Decision.objects.prefetch_related(
-        Prefetch("actions", queryset=Action.objects.only(*ACTION_FIELDS).order_by("position"))
+        Prefetch("actions", queryset=Action.objects.only(*ACTION_FIELDS).order_by("position")), changes_prefetch()
     )
     queryset = (
         Meeting.objects.filter(project=project)
@@ -193,9 +206,34 @@ def meeting_detail(request, project, pk, attendance_form=None):
         "can_manage": can_manage,
         "attendance_form": attendance_form
         or (AttendanceForm(project=project, meeting=meeting, prefix="new") if can_manage else None),
+        "decisions": _decision_rows(project, meeting.decisions.all()),
+        "change_kinds": CHANGE_KINDS,
+        "note_what": f"copil:{meeting.pk}",
         "breadcrumb_data": _crumbs(project, str(meeting)),
     }
     return render(request, "governance/meeting.html", context)
+
+
+# The buttons that write a change down, in the words of the meeting page: (URL kind, label).
+CHANGE_KINDS = [
+    ("statut", gettext_lazy("Changer un statut")),
+    ("nouvelle-action", gettext_lazy("Ajouter une action")),
+    ("report", gettext_lazy("Reporter une action")),
+    ("nouveau-noeud", gettext_lazy("Ajouter un nœud")),
+]
+
+
+def _decision_rows(project, decisions):
+    """Each decision with its changes described in the project's words."""
+    labels = project_labels(project)
+    return [
+        {
+            "decision": decision,
+            "changes": [(change, changes.describe(change, labels)) for change in decision.changes.all()],
+            "pending": sum(1 for change in decision.changes.all() if not change.applied),
+        }
+        for decision in decisions
+    ]
 
 
 @project_view(need=MANAGE, public=None)
@@ -355,3 +393,99 @@ def decision_delete(request, project, pk, decision_pk):
     decision.delete()
     messages.success(request, _("La décision est supprimée."))
     return _back_to_meeting(project, pk, "decisions")
+
+
+# --- the changes a decision orders, and applying them --------------------------------------------------
+
+
+def _decision(project, pk, decision_pk):
+    return get_object_or_404(
+        Decision.objects.select_related("meeting__project"), meeting__project=project, meeting_id=pk, pk=decision_pk
+    )
+
+
+@project_view(need=MANAGE, public=None)
+def change_add(request, project, pk, decision_pk, kind):
+    """Write one change of the plan down with a decision (its form depends on ``kind``)."""
+    decision = _decision(project, pk, decision_pk)
+    form_class = CHANGE_FORMS.get(kind)
+    if form_class is None:
+        raise Http404
+    form = form_class(request.POST or None, decision=decision)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = changes.add_change(decision, form.instance)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Changement noté : %(change)s. Il s'appliquera avec la décision.")
+                % {"change": changes.describe(change, project_labels(project))},
+            )
+            return _back_to_meeting(project, pk, f"decision-{decision.pk}")
+    title = dict(CHANGE_KINDS)[kind]
+    meeting_link = {"url": reverse("meeting-detail", args=[project.slug, pk]), "title": str(decision.meeting)}
+    cancel = reverse("meeting-detail", args=[project.slug, pk]) + f"#decision-{decision.pk}"
+    return _form_page(request, project, form, f"change-form-{kind}", str(title), cancel, meeting_link)
+
+
+@project_view(need=MANAGE, public=None)
+@require_POST
+def change_remove(request, project, pk, decision_pk, change_pk):
+    decision = _decision(project, pk, decision_pk)
+    change = get_object_or_404(DecisionChange, decision=decision, pk=change_pk)
+    try:
+        changes.remove_change(change)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("Le changement est retiré de la décision."))
+    return _back_to_meeting(project, pk, f"decision-{decision.pk}")
+
+
+@project_view(need=MANAGE, public=None)
+@require_POST
+def decision_apply(request, project, pk, decision_pk):
+    """Apply every pending change of the decision at once, or none (the refusal names the faulty one)."""
+    decision = _decision(project, pk, decision_pk)
+    try:
+        applied = changes.apply_decision(decision, request.user)
+    except changes.ChangeRefused as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s changement appliqué au plan, inscrit dans l'historique des fiches concernées.",
+                "%(n)s changements appliqués au plan, inscrits dans l'historique des fiches concernées.",
+                len(applied),
+            )
+            % {"n": len(applied)},
+        )
+    return _back_to_meeting(project, pk, f"decision-{decision.pk}")
+
+
+# --- the steering view ----------------------------------------------------------------------------------
+
+
+@project_view(public=None)
+def steering_page(request, project):
+    """What the steering committee reads before deciding (members only: it names people)."""
+    view = steering(project)
+    labels = project_labels(project)
+    list_url = reverse("action-list", args=[project.slug])
+    context = {
+        "project": project,
+        "labels": labels,
+        "steering": view,
+        "decisions": _decision_rows(project, view.decisions),
+        "late_url": f"{list_url}?retard=1&tri=fin",
+        "indicator_fragment": INDICATOR_FRAGMENT,
+        "statuses": [(code, labels["status"][code], n) for code, n in view.counts.items() if n],
+        "breadcrumb_data": {
+            "links": [{"url": reverse("project-dashboard", args=[project.slug]), "title": project.title}],
+            "current": pgettext("steering", "Pilotage"),
+        },
+    }
+    return render(request, "governance/steering.html", context)

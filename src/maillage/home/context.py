@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 SITE = {
     "site_title": "Maillage",
@@ -33,6 +33,7 @@ def project_menu(request, project, access):
             (_("Actions"), url("action-list")),
             (_("Partenaires"), url("partner-directory")),
             (_("Gouvernance"), url("governance")),
+            (pgettext("steering", "Pilotage"), url("steering")),
             (_("Diagnostic"), url("diagnostic")),
             (_("Documents"), url("project-documents")),
         ]

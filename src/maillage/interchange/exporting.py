@@ -13,7 +13,7 @@ from django.utils.text import slugify
 
 from maillage.actions.models import SECTIONS, Action, Programme, ProgrammeObjective
 from maillage.diagnostic.models import KeyFigureTable
-from maillage.governance.models import Body, Meeting
+from maillage.governance.models import Body, DecisionChange, Meeting
 from maillage.territories.models import Territory
 
 from .validation import SCHEMA_ID
@@ -394,7 +394,17 @@ class _Exporter:
         meetings = (
             Meeting.objects.filter(project=self.project)
             .select_related("body")
-            .prefetch_related("attendance__person", "attendance__organisation", "decisions__actions")
+            .prefetch_related(
+                "attendance__person",
+                "attendance__organisation",
+                "decisions__actions",
+                Prefetch(
+                    "decisions__changes",
+                    queryset=DecisionChange.objects.select_related("node", "node_change", "level", "period").order_by(
+                        "position", "pk"
+                    ),
+                ),
+            )
         )
         return [
             _compact(
@@ -423,7 +433,13 @@ class _Exporter:
                     (
                         "decisions",
                         [
-                            _compact([("text", d.text), ("actions", sorted(a.ref for a in d.actions.all()))])
+                            _compact(
+                                [
+                                    ("text", d.text),
+                                    ("actions", sorted(a.ref for a in d.actions.all())),
+                                    ("changes", [self.decision_change(c) for c in d.changes.all()]),
+                                ]
+                            )
                             for d in m.decisions.all()
                         ],
                     ),
@@ -431,6 +447,37 @@ class _Exporter:
             )
             for m in meetings
         ]
+
+    def decision_change(self, change):
+        """A change a decision orders; nodes by key (the key of an earlier new-node change for one to come)."""
+        if change.node_id:
+            node = change.node.key
+        elif change.node_change_id:
+            node = change.node_change.key
+        else:
+            node = None
+        applied = (
+            _compact([("at", change.applied_at.isoformat()), ("by", change.applied_by_name)], required=("at",))
+            if change.applied_at
+            else None
+        )
+        return _compact(
+            [
+                ("kind", change.kind),
+                ("ref", change.ref),
+                ("title", change.title),
+                ("from_status", change.from_status or None),
+                ("status", change.status or None),
+                ("period", change.period.label if change.period_id else None),
+                ("end_date", _date(change.end_date)),
+                ("node", node or None),
+                ("level", change.level.name if change.level_id else None),
+                ("code", change.code),
+                ("key", change.key),
+                ("applied", applied),
+            ],
+            required=("kind",),
+        )
 
     def diagnostic(self):
         project = self.project

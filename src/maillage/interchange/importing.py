@@ -5,7 +5,7 @@ nothing. Territories with an official code are shared reference data: they are l
 created only when missing. Everything else belongs to the imported project.
 """
 
-from datetime import date, time
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.db import transaction
@@ -31,7 +31,7 @@ from maillage.diagnostic.models import (
     KeyFigureValue,
 )
 from maillage.evaluation.models import FollowUpNote, Indicator, IndicatorTarget, IndicatorValue
-from maillage.governance.models import Attendance, Body, BodyMember, Decision, Meeting
+from maillage.governance.models import Attendance, Body, BodyMember, Decision, DecisionChange, Meeting
 from maillage.partners.models import Domain, Organisation, Person
 from maillage.projects.models import Acronym, Level, Node, Period, Project, Theme, VocabularyLabel
 from maillage.territories.models import Territory
@@ -429,6 +429,42 @@ class _Importer:
                 decision = Decision.objects.create(meeting=meeting, text=data["text"], position=number)
                 if data.get("actions"):
                     decision.actions.add(*(self.actions[ref] for ref in data["actions"]))
+                self.import_changes(decision, data.get("changes", []))
+
+    def import_changes(self, decision, entries):
+        """A decision's changes; a node named by the key of an earlier pending new-node change is that change's."""
+        new_nodes: dict[str, DecisionChange] = {}
+        for position, data in enumerate(entries):
+            applied = data.get("applied")
+            kind = data["kind"]
+            change = DecisionChange(
+                decision=decision,
+                kind=kind,
+                position=position,
+                ref=data.get("ref", ""),
+                title=data.get("title", ""),
+                from_status=data.get("from_status", ""),
+                status=data.get("status", ""),
+                period=self.periods.get(data.get("period")),
+                end_date=_date(data.get("end_date")),
+                level=self.levels.get(data.get("level")),
+                code=data.get("code", ""),
+                key=data.get("key", ""),
+                applied_at=datetime.fromisoformat(applied["at"]) if applied else None,
+                applied_by_name=applied.get("by", "") if applied else "",
+            )
+            if kind != DecisionChange.Kind.NEW_ACTION or applied:
+                change.action = self.actions.get(change.ref)
+            if kind == DecisionChange.Kind.NEW_NODE and applied:
+                change.created_node = self.nodes.get(change.key)
+            node = data.get("node")
+            if node and node in new_nodes and not new_nodes[node].applied:
+                change.node_change = new_nodes[node]
+            elif node:
+                change.node = self.nodes.get(node)
+            change.save()
+            if kind == DecisionChange.Kind.NEW_NODE:
+                new_nodes[change.key] = change
 
     def import_diagnostic(self):
         project = self.project

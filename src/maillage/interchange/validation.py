@@ -159,6 +159,8 @@ def _describe(error) -> Problem:
                 path,
                 f"{_shown(value)} n'est pas une clé valide : lettres minuscules sans accent, chiffres, - et _.",
             )
+        if "T\\d{2}" in expected:
+            return Problem(path, f"{_shown(value)} n'est pas une date et heure au format AAAA-MM-JJTHH:MM:SS+00:00.")
         if "\\d{4}" in expected:
             return Problem(path, f"{_shown(value)} n'est pas une date au format AAAA-MM-JJ.")
         if "[01]\\d" in expected:
@@ -403,6 +405,26 @@ class ReferenceChecker:
             for position, decision in enumerate(meeting.get("decisions", [])):
                 for number, ref in enumerate(decision.get("actions", [])):
                     self.exists(ref, self.actions, f"{path}.decisions[{position}].actions[{number}]", "action")
+                self.check_changes(decision.get("changes", []), f"{path}.decisions[{position}].changes")
+
+    def check_changes(self, changes, path):
+        """A decision's changes: periods, levels and nodes that exist (a node may be one an earlier change
+        of the decision adds). Action refs are kept as text: the action may have been deleted since."""
+        new_nodes: dict[str, bool] = {}  # key -> applied
+        for index, change in enumerate(changes):
+            where = f"{path}[{index}]"
+            self.exists(change.get("period"), self.periods, f"{where}.period", "période")
+            self.exists(change.get("level"), self.levels, f"{where}.level", "niveau")
+            node = change.get("node")
+            if node is not None and node not in self.node_keys and node not in new_nodes:
+                self.problem(f"{where}.node", f"nœud « {node} » inconnu dans ce document.")
+            if change["kind"] == "new_node":
+                key = change.get("key")
+                if key in new_nodes:
+                    self.problem(f"{where}.key", f"clé « {key} » déjà prévue par un autre changement de la décision.")
+                elif not change.get("applied") and key in self.node_keys:
+                    self.problem(f"{where}.key", f"clé « {key} » déjà utilisée par un nœud de l'arborescence.")
+                new_nodes[key] = bool(change.get("applied"))
 
     def check_diagnostic(self, territories):
         diagnostic = self.doc.get("diagnostic", {})

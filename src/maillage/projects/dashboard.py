@@ -12,7 +12,7 @@ from django.db.models import Case, Count, IntegerField, Value, When
 from django.urls import reverse
 
 from maillage.actions.models import Action, ActionNode
-from maillage.actions.progress import STATUS_ORDER, late_q, status_counts, with_last_year
+from maillage.actions.progress import STATUS_ORDER, Overdue, late_q, overdue, status_counts, with_last_year
 from maillage.diagnostic.models import Enjeu
 from maillage.governance.models import Meeting
 
@@ -20,6 +20,7 @@ from .models import Node
 
 RECENT_SHOWN = 8
 MEETINGS_SHOWN = 5
+LATE_SHOWN = 5  # the late actions named on the first screen, the most overdue first
 
 
 def action_list_url(project) -> str:
@@ -48,6 +49,7 @@ class Figures:
     without_partner: int
     enjeux_total: int
     enjeux_without_action: list[Enjeu] = field(default_factory=list)
+    most_late: list[Overdue] = field(default_factory=list)
 
     @property
     def done_share(self) -> int:
@@ -138,4 +140,5 @@ def figures(project, today: datetime.date | None = None) -> Figures:
         without_partner=actions.filter(partner_roles__isnull=True).count(),
         enjeux_total=len(enjeux),
         enjeux_without_action=[enjeu for enjeu in enjeux if enjeu.pk not in answered],
+        most_late=overdue(actions, today, limit=LATE_SHOWN) if late else [],
     )

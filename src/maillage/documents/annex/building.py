@@ -5,19 +5,18 @@ Pays du Gier and Clermont seeds. Empty sections are left out: a printed sheet ha
 """
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from decimal import Decimal
 
 from django.utils import formats
 
+from maillage.actions import panorama
 from maillage.actions.vocabulary import Role, Scale, Status
 from maillage.french import normalise
 
 from .model import BulletList, Cell, Document, Image, Paragraph, Section, Table, cell, walk_texts
 
 ORIGIN_MARKERS = {"new": "NA", "evolution": "E", "existing": "AE"}
-# The panorama's first columns, as in the Genas seed; other statuses follow when the project uses them.
-PANORAMA_ORDER = ["done", "postponed", "planned", "continuous", "in_progress", "blocked", "abandoned"]
 MARK = "●"
 
 
@@ -31,19 +30,9 @@ def amount(value: Decimal, unit: str = "eur") -> str:
     return f"{text} €" if unit == "eur" else f"{text} ETP"
 
 
-def plural(label: str) -> str:
-    """ "Terminée" → "Terminées"; "En continu", "À venir" stay as they are."""
-    return label + "s" if label and label[-1] in "ée" and " " not in label else label
-
-
 def _node_title(data, node) -> str:
     """ "Objectif 1.1 — …" with the project's level name, unless the code already says it ("Visée 1")."""
-    level = node.level.name
-    if not node.code:
-        return f"{level} : {node.title}"
-    if node.code.casefold().startswith(level.casefold()):
-        return node_label(node)
-    return f"{level} {node_label(node)}"
+    return panorama.node_heading(node)
 
 
 def node_label(node) -> str:
@@ -488,28 +477,24 @@ def _governance(data) -> Section | None:
 
 
 def _budget_summary(data) -> Section:
-    totals = defaultdict(Decimal)
-    years = set()
-    for action in data.actions:
-        for line in action.budget_lines.all():
-            if line.unit != "eur" or line.kind != "planned":
-                continue
-            funder = line.funder.name if line.funder else "Financeur non précisé"
-            totals[(funder, line.year)] += line.amount
-            years.add(line.year)
-    if not totals:
+    """Planned euros by funder × year, summed by :func:`maillage.actions.budget.funder_year_totals`."""
+    totals = data.budget.only("planned")
+    if not totals.amounts:
         return Section("Budget prévisionnel", 1, [Paragraph("Aucune ligne budgétaire.")])
-    columns = sorted(years, key=lambda year: (year is None, year or 0))
-    funders = sorted({funder for funder, _year in totals})
+    columns = totals.years
+    funders = totals.funders
     rows = []
     for funder in funders:
-        values = [totals.get((funder, year)) for year in columns]
+        values = [totals.amount(funder, year, "planned") for year in columns]
         rows.append(
             [cell(funder)]
             + [cell(amount(v) if v else "") for v in values]
             + [cell(amount(sum(v for v in values if v)))]
         )
-    by_year = [sum((totals.get((funder, year), Decimal(0)) for funder in funders), Decimal(0)) for year in columns]
+    by_year = [
+        sum((totals.amount(funder, year, "planned") or Decimal(0) for funder in funders), Decimal(0))
+        for year in columns
+    ]
     rows.append(
         [cell(Paragraph("Total", "label"))]
         + [cell(amount(v)) for v in by_year]
@@ -626,42 +611,33 @@ def project_document(data) -> Document:
 
 
 def panorama_document(data) -> Document:
-    """For each node with actions, its actions in one column per status (the Genas seed's panorama)."""
+    """For each node with actions, its actions in one column per status (the Genas seed's panorama),
+    as :func:`maillage.actions.panorama.build` lays it out for the screen too."""
     project = data.project
-    used = Counter(action.status for action in data.actions if not action.parent_id)
-    statuses = [status for status in PANORAMA_ORDER if used[status]]
-    headings = {status: plural(data.labels("status", status)) for status in statuses}
+    view = panorama.build(data.actions, data.children, data.actions_of_node, lambda code: data.labels("status", code))
     summary = Table(
         ["Statut", "Nombre d'actions"],
-        [[cell(headings[status]), cell(str(used[status]))] for status in statuses]
-        + [[cell(Paragraph("Total", "label")), cell(Paragraph(str(sum(used.values())), "label"))]],
+        [[cell(heading), cell(str(count))] for _status, heading, count in view.summary()]
+        + [[cell(Paragraph("Total", "label")), cell(Paragraph(str(view.total), "label"))]],
         [0.6, 0.4],
     )
     body = [Section("Synthèse", 1, [summary])]
 
-    def node_section(node, depth) -> Section | None:
-        content = []
-        actions = [action for action in data.actions_of_node.get(node.pk, []) if not action.parent_id]
-        if actions:
-            by_status = defaultdict(list)
-            for action in actions:
-                by_status[action.status].append(action.title)
-            columns = [status for status in statuses if by_status[status]] or statuses
-            content.append(
-                Table(
-                    [f"{headings[status]} ({len(by_status[status])})" for status in columns],
-                    [[cell(BulletList(by_status[status]) if by_status[status] else None) for status in columns]],
-                    [1 / len(columns)] * len(columns),
-                )
-            )
-        children = [section for child in data.children.get(node.pk, []) if (section := node_section(child, depth + 1))]
-        content.extend(children)
-        if not actions and not children:
-            return None
-        title = _node_title(data, node)
-        return Section(title, min(depth, 4), content)
+    def columns_table(columns) -> Table:
+        return Table(
+            [column.title for column in columns],
+            [[cell(BulletList([a.title for a in column.actions]) if column.actions else None) for column in columns]],
+            [1 / len(columns)] * len(columns),
+        )
 
-    body.extend(section for root in data.children.get(None, []) if (section := node_section(root, 1)))
+    def node_section(branch) -> Section:
+        content = [columns_table(branch.columns)] if branch.columns else []
+        content.extend(node_section(child) for child in branch.children)
+        return Section(branch.heading, min(branch.depth, 4), content)
+
+    body.extend(node_section(branch) for branch in view.branches)
+    if view.unplaced:
+        body.append(Section("Actions hors arborescence", 1, [columns_table(view.unplaced)]))
     return Document(
         title=f"Panorama des actions — {project.title}",
         subtitle=f"{project.get_kind_display()} {project.first_year}-{project.last_year}",

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 
+from maillage.actions.budget import BudgetTotals, project_totals
 from maillage.actions.models import Action, ActionNode, ActionPartner, BudgetLine, Programme, ProgrammeAction
 from maillage.actions.vocabulary import project_labels
 from maillage.diagnostic.models import Consultation, Enjeu, Finding, KeyFigureTable
@@ -69,6 +70,7 @@ class ProjectData:
     findings: list = field(default_factory=list)
     consultations: list = field(default_factory=list)
     tree_png: bytes | None = None  # the strategy tree diagram; None without cairo or for a filtered list
+    budget: BudgetTotals = field(default_factory=BudgetTotals)  # euros by funder × year × kind (full only)
 
     @property
     def nodes_by_id(self) -> dict:
@@ -133,6 +135,7 @@ def load(project, *, full: bool = True, action=None, actions=None) -> ProjectDat
         )
         data.findings = list(Finding.objects.filter(project=project))
         data.consultations = list(Consultation.objects.filter(project=project))
+        data.budget = project_totals(project, actions_filter)
         if actions_filter is None and nodes:
             data.tree_png = _tree_png(project)
     return data
