@@ -29,7 +29,7 @@ def _allowed(access, need: str) -> bool:
     }[need]
 
 
-def project_view(need: str = MEMBER, public: str | None = "public-plan"):
+def project_view(need: str = MEMBER, public: str | None = "public-plan", changes_plan: bool = True):
     """Decorate a view taking ``slug``: it receives ``project`` instead, with ``request.access`` set.
 
     An unknown slug is a 404. Project pages are for members: a visitor of a *published* project is
@@ -37,6 +37,10 @@ def project_view(need: str = MEMBER, public: str | None = "public-plan"):
     personal data. A project the visitor may not see sends an anonymous visitor to the login page and
     gives a signed-in user the generic French 403, which names no project, so that the answer never
     reveals a private project's title.
+
+    A successful write (any method but GET, HEAD, OPTIONS) moves the plan's stamp (``projects.stamp``)
+    unless ``changes_plan`` is False: a view that writes beside the plan (an export asked for) keeps
+    the visitors' cached pages and documents.
     """
 
     def decorator(view):
@@ -53,7 +57,7 @@ def project_view(need: str = MEMBER, public: str | None = "public-plan"):
             request.project = project
             request.access = access
             response = view(request, project, *args, **kwargs)
-            if request.method not in SAFE_METHODS and response.status_code < 400:
+            if changes_plan and request.method not in SAFE_METHODS and response.status_code < 400:
                 touch([project.pk])  # deletes send no signal: the plan's cached public pages must go
             return response
 

@@ -341,7 +341,7 @@ def action_status(request, project, ref):
 
 
 @require_POST
-@project_view(need=CONTRIBUTE, public=None)
+@project_view(need=CONTRIBUTE, public=None, changes_plan=False)
 def note_add(request, project, ref):
     action = _editable(request, _action(project, ref))
     form = NoteForm(request.POST)
@@ -353,7 +353,7 @@ def note_add(request, project, ref):
 
 
 @require_POST
-@project_view(need=COMMENT, public=None)
+@project_view(need=COMMENT, public=None, changes_plan=False)
 def comment_add(request, project, ref):
     action = _action(project, ref)
     form = CommentForm(request.POST)

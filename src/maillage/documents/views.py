@@ -142,7 +142,7 @@ def download(request, project):
 
 @require_POST
 @refusing_bad_exports
-@project_view(need=READ)
+@project_view(need=READ, changes_plan=False)
 def start_export(request, project):
     """Queue the whole project document; the page then polls its progress."""
     chosen, format, query = _requested(request, project, request.POST)
