@@ -152,12 +152,16 @@ class Action(models.Model):
 
     def save(self, *args, **kwargs):
         # The search column follows the text it copies, even on a partial save.
-        self.search_text = self.computed_search_text()
-        self.title_key = normalise(self.title)[:500]
+        self.fill_computed()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and set(update_fields) & set(SEARCHED + SECTIONS):
             kwargs["update_fields"] = {*update_fields, "search_text", "title_key"}
         super().save(*args, **kwargs)
+
+    def fill_computed(self) -> None:
+        """Set the columns copied from others (search text, title sort key): save() and bulk imports call it."""
+        self.search_text = self.computed_search_text()
+        self.title_key = normalise(self.title)[:500]
 
     def computed_search_text(self) -> str:
         return search_text(getattr(self, name) for name in SEARCHED + SECTIONS)
