@@ -15,13 +15,11 @@ hangs on them are written per chunk of ``CHUNK`` actions, which bounds the objec
 adding an entity to the document means adding one method there.
 """
 
-import contextlib
-import sqlite3
 from collections.abc import Callable
 from datetime import date, time
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from maillage.actions.models import (
     SECTIONS,
@@ -49,6 +47,7 @@ from maillage.partners.models import Domain, Organisation, Person
 from maillage.projects.models import Acronym, Level, Node, Period, Project, Theme, VocabularyLabel
 from maillage.territories.models import Territory
 
+from .bulk import insert, update
 from .validation import InvalidDocument, Problem, check
 
 # Actions written per round (with their partners, budget, indicators, values, notes): the model
@@ -123,7 +122,7 @@ def import_document(document, *, replace=False, progress: Progress | None = None
     problems = validate_for_import(document, replace=replace)
     if problems:
         raise InvalidDocument(problems)
-    with transaction.atomic(), _whole_batches():
+    with transaction.atomic():
         children = []
         calendar_token = None
         if replace:
@@ -140,34 +139,6 @@ def import_document(document, *, replace=False, progress: Progress | None = None
             project.calendar_token = calendar_token
             project.save(update_fields=["calendar_token"])
     return project
-
-
-@contextlib.contextmanager
-def _whole_batches():
-    """On SQLite, let one INSERT carry as many values as this SQLite accepts.
-
-    Django 5.2 assumes the historical limit of 999 variables per statement and cuts a bulk insert of
-    36 columns into rows of 27; SQLite 3.32 and later accept 32,766 (Debian's build 250,000), which
-    ``getlimit`` tells. Django 6.0 reads the limit the same way. PostgreSQL inserts each batch as
-    arrays (``UNNEST``) and needs nothing.
-    """
-    if connection.vendor != "sqlite":
-        yield
-        return
-    connection.ensure_connection()
-    features = connection.features
-    features.max_query_params = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    try:
-        yield
-    finally:
-        del features.max_query_params
-
-
-def _create(model, objects: list) -> list:
-    """Insert the objects in as few statements as the database takes; their primary keys are set."""
-    if objects:
-        model.objects.bulk_create(objects)
-    return objects
 
 
 def _tree_waves(roots, children_of):
@@ -271,77 +242,104 @@ class _Importer:
         entries = self.doc.get("territories", [])
         codes = {entry["code"] for entry in entries if entry.get("code")}
         shared = {(t.kind, t.code): t.pk for t in Territory.objects.filter(code__in=codes).only("kind", "code")}
-        new = {}
+        new = []
         for entry in entries:
             code = entry.get("code", "")
             if code and (entry["kind"], code) in shared:
                 self.territories[entry["key"]] = shared[(entry["kind"], code)]
             else:
-                new[entry["key"]] = Territory(
-                    kind=entry["kind"], name=entry["name"], code=code, project=None if code else self.project
-                )
-        _create(Territory, list(new.values()))
-        self.territories.update((key, territory.pk) for key, territory in new.items())
+                new.append(entry)
+        ids = insert(
+            Territory,
+            ("kind", "name", "code", "project_id"),
+            [(e["kind"], e["name"], e.get("code", ""), None if e.get("code") else self.project.pk) for e in new],
+        )
+        self.territories.update(zip((entry["key"] for entry in new), ids, strict=True))
         links = {
             (self.territories[entry["key"]], self.territories[member])
             for entry in entries
             for member in entry.get("members", [])
         }
-        # A shared perimeter may already have these members: adding is idempotent, as members.add() is.
-        Territory.members.through.objects.bulk_create(
-            [Territory.members.through(from_territory_id=a, to_territory_id=b) for a, b in sorted(links)],
-            ignore_conflicts=True,
-        )
+        # A shared perimeter may have these members already: adding them again changes nothing, as with add().
+        through = Territory.members.through
+        existing = set()
+        if shared and links:
+            existing = set(
+                through.objects.filter(from_territory_id__in={a for a, _b in links}).values_list(
+                    "from_territory_id", "to_territory_id"
+                )
+            )
+        insert(through, ("from_territory_id", "to_territory_id"), sorted(links - existing))
 
     def write_directory(self):
-        project = self.project
         entries = self.doc.get("partners", [])
-        organisations = _create(
+        ids = insert(
             Organisation,
+            (
+                "project_id",
+                "key",
+                "name",
+                "acronym",
+                "kind",
+                "description",
+                "address",
+                "postal_code",
+                "city",
+                "website",
+                "email",
+                "phone",
+                "position",
+            ),
             [
-                Organisation(
-                    project=project,
-                    key=entry["key"],
-                    name=entry["name"],
-                    acronym=entry.get("acronym", ""),
-                    kind=entry.get("kind", ""),
-                    description=entry.get("description", ""),
-                    address=entry.get("address", ""),
-                    postal_code=entry.get("postal_code", ""),
-                    city=entry.get("city", ""),
-                    website=entry.get("website", ""),
-                    email=entry.get("email", ""),
-                    phone=entry.get("phone", ""),
-                    position=position,
+                (
+                    self.project.pk,
+                    entry["key"],
+                    entry["name"],
+                    entry.get("acronym", ""),
+                    entry.get("kind", ""),
+                    entry.get("description", ""),
+                    entry.get("address", ""),
+                    entry.get("postal_code", ""),
+                    entry.get("city", ""),
+                    entry.get("website", ""),
+                    entry.get("email", ""),
+                    entry.get("phone", ""),
+                    position,
                 )
                 for position, entry in enumerate(entries)
             ],
         )
-        self.organisations = {o.key: o.pk for o in organisations}
+        self.organisations = dict(zip((entry["key"] for entry in entries), ids, strict=True))
         domains = self.domains({name for entry in entries for name in entry.get("domains", [])})
-        Organisation.domains.through.objects.bulk_create(
-            Organisation.domains.through(organisation_id=organisation.pk, domain_id=domains[name])
-            for organisation, entry in zip(organisations, entries, strict=True)
-            for name in dict.fromkeys(entry.get("domains", []))
-        )
-        people = _create(
-            Person,
+        insert(
+            Organisation.domains.through,
+            ("organisation_id", "domain_id"),
             [
-                Person(
-                    project=project,
-                    key=entry["key"],
-                    name=entry["name"],
-                    function=entry.get("function", ""),
-                    organisation_id=self.organisations.get(entry.get("organisation")),
-                    elected=entry.get("elected", False),
-                    email=entry.get("email", ""),
-                    phone=entry.get("phone", ""),
-                    position=position,
-                )
-                for position, entry in enumerate(self.doc.get("people", []))
+                (organisation, domains[name])
+                for organisation, entry in zip(ids, entries, strict=True)
+                for name in dict.fromkeys(entry.get("domains", []))
             ],
         )
-        self.people = {p.key: p.pk for p in people}
+        people = self.doc.get("people", [])
+        ids = insert(
+            Person,
+            ("project_id", "key", "name", "function", "organisation_id", "elected", "email", "phone", "position"),
+            [
+                (
+                    self.project.pk,
+                    entry["key"],
+                    entry["name"],
+                    entry.get("function", ""),
+                    self.organisations.get(entry.get("organisation")),
+                    entry.get("elected", False),
+                    entry.get("email", ""),
+                    entry.get("phone", ""),
+                    position,
+                )
+                for position, entry in enumerate(people)
+            ],
+        )
+        self.people = dict(zip((entry["key"] for entry in people), ids, strict=True))
 
     @staticmethod
     def domains(names: set[str]) -> dict[str, int]:
@@ -363,55 +361,48 @@ class _Importer:
             self.project.save(update_fields=["territory", "owner"])
 
     def write_levels(self):
-        levels = _create(
+        names = self.doc["levels"]
+        ids = insert(
             Level,
-            [
-                Level(project=self.project, depth=depth, name=name)
-                for depth, name in enumerate(self.doc["levels"], start=1)
-            ],
+            ("project_id", "depth", "name"),
+            [(self.project.pk, depth, name) for depth, name in enumerate(names, start=1)],
         )
-        self.levels = {level.name: level.pk for level in levels}
+        self.levels = dict(zip(names, ids, strict=True))
 
     def write_periods(self):
-        periods = _create(
+        periods = self.doc.get("periods", [])
+        ids = insert(
             Period,
-            [
-                Period(
-                    project=self.project,
-                    label=period["label"],
-                    first_year=period["start"],
-                    last_year=period["end"],
-                    position=position,
-                )
-                for position, period in enumerate(self.doc.get("periods", []))
-            ],
+            ("project_id", "label", "first_year", "last_year", "position"),
+            [(self.project.pk, p["label"], p["start"], p["end"], position) for position, p in enumerate(periods)],
         )
-        self.periods = {period.label: period.pk for period in periods}
+        self.periods = dict(zip((period["label"] for period in periods), ids, strict=True))
 
     def write_themes(self):
-        themes = _create(
+        names = self.doc.get("themes", [])
+        ids = insert(
             Theme,
-            [
-                Theme(project=self.project, name=name, position=position)
-                for position, name in enumerate(self.doc.get("themes", []))
-            ],
+            ("project_id", "name", "position"),
+            [(self.project.pk, name, position) for position, name in enumerate(names)],
         )
-        self.themes = {theme.name: theme.pk for theme in themes}
+        self.themes = dict(zip(names, ids, strict=True))
 
     def write_acronyms(self):
-        _create(
+        insert(
             Acronym,
+            ("project_id", "acronym", "expansion", "position"),
             [
-                Acronym(project=self.project, acronym=a["acronym"], expansion=a.get("expansion", ""), position=position)
+                (self.project.pk, a["acronym"], a.get("expansion", ""), position)
                 for position, a in enumerate(self.doc.get("acronyms", []))
             ],
         )
 
     def write_labels(self):
-        _create(
+        insert(
             VocabularyLabel,
+            ("project_id", "vocabulary", "code", "label"),
             [
-                VocabularyLabel(project=self.project, vocabulary=vocabulary, code=code, label=label)
+                (self.project.pk, vocabulary, code, label)
                 for vocabulary, labels in self.doc.get("labels", {}).items()
                 for code, label in labels.items()
             ],
@@ -422,31 +413,55 @@ class _Importer:
     def write_actions(self, entries: list[dict]):
         """A chunk of actions, then their links, partners, budget lines, indicators and notes."""
         offset = len(self.actions)
-        actions = []
+        rows = []
         for position, entry in enumerate(entries, start=offset):
-            action = Action(
-                project=self.project,
-                ref=entry["ref"],
-                code=entry.get("code", ""),
-                title=entry["title"],
-                status=entry["status"],
-                origin=entry.get("origin") or "",
-                priority=entry.get("priority") or "",
-                participation=entry.get("participation") or "",
-                scale=entry.get("scale") or "",
-                territory_id=self.territories.get(entry.get("territory")),
-                start_date=_date(entry.get("start_date")),
-                end_date=_date(entry.get("end_date")),
-                lead_organisation_id=self.organisations.get(entry.get("lead_organisation")),
-                elected_referent_id=self.people.get(entry.get("elected_referent")),
-                position=position,
-                **{name: entry.get(name, "") for name in SECTIONS},
+            sections = tuple(entry.get(name, "") for name in SECTIONS)
+            rows.append(
+                (
+                    self.project.pk,
+                    entry["ref"],
+                    entry.get("code", ""),
+                    entry["title"],
+                    entry["status"],
+                    entry.get("origin") or "",
+                    entry.get("priority") or "",
+                    entry.get("participation") or "",
+                    entry.get("scale") or "",
+                    self.territories.get(entry.get("territory")),
+                    _date(entry.get("start_date")),
+                    _date(entry.get("end_date")),
+                    self.organisations.get(entry.get("lead_organisation")),
+                    self.people.get(entry.get("elected_referent")),
+                    position,
+                    *sections,
+                    *Action.computed_columns(entry),  # what save() writes
+                )
             )
-            action.fill_computed()  # what save() would have written
-            actions.append(action)
-        _create(Action, actions)
-        ids = [action.pk for action in actions]
-        self.actions.update((action.ref, action.pk) for action in actions)
+        ids = insert(
+            Action,
+            (
+                "project_id",
+                "ref",
+                "code",
+                "title",
+                "status",
+                "origin",
+                "priority",
+                "participation",
+                "scale",
+                "territory_id",
+                "start_date",
+                "end_date",
+                "lead_organisation_id",
+                "elected_referent_id",
+                "position",
+                *SECTIONS,
+                "search_text",
+                "title_key",
+            ),
+            rows,
+        )
+        self.actions.update(zip((entry["ref"] for entry in entries), ids, strict=True))
         pairs = list(zip(ids, entries, strict=True))
         self.write_action_links(pairs)
         self.write_action_partners(pairs)
@@ -461,117 +476,114 @@ class _Importer:
             (Action.themes.through, self.themes, "theme_id", "themes"),
             (Action.leads.through, self.people, "person_id", "leads"),
         ):
-            through.objects.bulk_create(
-                through(action_id=action_id, **{column: source[key]})
-                for action_id, entry in pairs
-                for key in dict.fromkeys(entry.get(field, []))
+            insert(
+                through,
+                ("action_id", column),
+                [(action, source[key]) for action, entry in pairs for key in dict.fromkeys(entry.get(field, []))],
             )
 
     def write_action_partners(self, pairs):
-        _create(
+        insert(
             ActionPartner,
+            ("action_id", "organisation_id", "role", "detail", "position"),
             [
-                ActionPartner(
-                    action_id=action_id,
-                    organisation_id=self.organisations[p["partner"]],
-                    role=p["role"],
-                    detail=p.get("detail", ""),
-                    position=number,
-                )
-                for action_id, entry in pairs
+                (action, self.organisations[p["partner"]], p["role"], p.get("detail", ""), number)
+                for action, entry in pairs
                 for number, p in enumerate(entry.get("partners", []))
             ],
         )
 
     def write_budget_lines(self, pairs):
-        _create(
+        insert(
             BudgetLine,
+            ("action_id", "label", "nature", "kind", "year", "amount", "unit", "funder_id", "position"),
             [
-                BudgetLine(
-                    action_id=action_id,
-                    label=line.get("label", ""),
-                    nature=line["nature"],
-                    kind=line["kind"],
-                    year=line.get("year"),
-                    amount=_decimal(line["amount"]),
-                    unit=line.get("unit", "eur"),
-                    funder_id=self.organisations.get(line.get("funder")),
-                    position=number,
+                (
+                    action,
+                    line.get("label", ""),
+                    line["nature"],
+                    line["kind"],
+                    line.get("year"),
+                    _decimal(line["amount"]),
+                    line.get("unit", "eur"),
+                    self.organisations.get(line.get("funder")),
+                    number,
                 )
-                for action_id, entry in pairs
+                for action, entry in pairs
                 for number, line in enumerate(entry.get("budget", []))
             ],
         )
 
     def write_indicators(self, pairs):
-        entries = [data for _action_id, entry in pairs for data in entry.get("indicators", [])]
-        indicators = _create(
+        entries = [data for _action, entry in pairs for data in entry.get("indicators", [])]
+        ids = insert(
             Indicator,
+            ("action_id", "kind", "title", "unit", "baseline", "baseline_year", "position"),
             [
-                Indicator(
-                    action_id=action_id,
-                    kind=data["kind"],
-                    title=data["title"],
-                    unit=data.get("unit", ""),
-                    baseline=_decimal(data.get("baseline")),
-                    baseline_year=data.get("baseline_year"),
-                    position=number,
+                (
+                    action,
+                    data["kind"],
+                    data["title"],
+                    data.get("unit", ""),
+                    _decimal(data.get("baseline")),
+                    data.get("baseline_year"),
+                    number,
                 )
-                for action_id, entry in pairs
+                for action, entry in pairs
                 for number, data in enumerate(entry.get("indicators", []))
             ],
         )
-        _create(
+        indicators = list(zip(ids, entries, strict=True))
+        insert(
             IndicatorTarget,
+            ("indicator_id", "year", "value"),
             [
-                IndicatorTarget(indicator_id=indicator.pk, year=t["year"], value=_decimal(t["value"]))
-                for indicator, data in zip(indicators, entries, strict=True)
+                (indicator, t["year"], _decimal(t["value"]))
+                for indicator, data in indicators
                 for t in data.get("targets", [])
             ],
         )
-        _create(
+        insert(
             IndicatorValue,
+            ("indicator_id", "period", "date", "value", "assessment", "comment", "source", "position"),
             [
-                IndicatorValue(
-                    indicator_id=indicator.pk,
-                    period=v["period"],
-                    date=_date(v.get("date")),
-                    value=_decimal(v.get("value")),
-                    assessment=v.get("assessment", ""),
-                    comment=v.get("comment", ""),
-                    source=v.get("source", ""),
-                    position=order,
+                (
+                    indicator,
+                    v["period"],
+                    _date(v.get("date")),
+                    _decimal(v.get("value")),
+                    v.get("assessment", ""),
+                    v.get("comment", ""),
+                    v.get("source", ""),
+                    order,
                 )
-                for indicator, data in zip(indicators, entries, strict=True)
+                for indicator, data in indicators
                 for order, v in enumerate(data.get("values", []))
             ],
         )
 
     def write_notes(self, pairs):
-        _create(
+        insert(
             FollowUpNote,
+            ("action_id", "date", "author", "text", "position"),
             [
-                FollowUpNote(
-                    action_id=action_id,
-                    date=_date(n["date"]),
-                    author=n.get("author", ""),
-                    text=n["text"],
-                    position=order,
-                )
-                for action_id, entry in pairs
+                (action, _date(n["date"]), n.get("author", ""), n["text"], order)
+                for action, entry in pairs
                 for order, n in enumerate(entry.get("notes", []))
             ],
         )
 
     def write_action_parents(self):
         """Sub-actions point to their parent, written once every action has its id."""
-        children = [
-            Action(pk=self.actions[entry["ref"]], parent_id=self.actions[entry["parent"]])
-            for entry in self.doc.get("actions", [])
-            if entry.get("parent")
-        ]
-        if children:
-            Action.objects.bulk_update(children, ["parent"])
+        update(
+            Action,
+            "parent_id",
+            [
+                (self.actions[entry["ref"]], self.actions[entry["parent"]])
+                for entry in self.doc.get("actions", [])
+                if entry.get("parent")
+            ],
+        )
 
     # --- the tree and the programmes --------------------------------------------------------------------
 
@@ -581,249 +593,260 @@ class _Importer:
         written = {}
         placements = []
         for wave in waves:
-            nodes = _create(
+            ids = insert(
                 Node,
+                (
+                    "project_id",
+                    "parent_id",
+                    "level_id",
+                    "key",
+                    "code",
+                    "title",
+                    "description",
+                    "referent_id",
+                    "position",
+                ),
                 [
-                    Node(
-                        project=self.project,
-                        parent_id=written[id(parent)] if parent is not None else None,
-                        level_id=self.levels[entry["level"]],
-                        key=entry.get("key", ""),
-                        code=entry["code"],
-                        title=entry["title"],
-                        description=entry.get("description", ""),
-                        referent_id=self.people.get(entry.get("referent")),
-                        position=positions[id(entry)],
+                    (
+                        self.project.pk,
+                        written[id(parent)] if parent is not None else None,
+                        self.levels[entry["level"]],
+                        entry.get("key", ""),
+                        entry["code"],
+                        entry["title"],
+                        entry.get("description", ""),
+                        self.people.get(entry.get("referent")),
+                        positions[id(entry)],
                     )
                     for entry, parent in wave
                 ],
             )
-            for node, (entry, _parent) in zip(nodes, wave, strict=True):
-                written[id(entry)] = node.pk
-                if node.key:
-                    self.nodes[node.key] = node.pk
-                placements += [
-                    ActionNode(action_id=self.actions[ref], node_id=node.pk, position=position)
-                    for position, ref in enumerate(entry["actions"])
-                ]
-        _create(ActionNode, placements)
+            for node, (entry, _parent) in zip(ids, wave, strict=True):
+                written[id(entry)] = node
+                if entry.get("key"):
+                    self.nodes[entry["key"]] = node
+                placements += [(self.actions[ref], node, position) for position, ref in enumerate(entry["actions"])]
+        insert(ActionNode, ("action_id", "node_id", "position"), placements)
 
     def write_programmes(self):
         entries = self.doc.get("programmes", [])
-        programmes = _create(
+        ids = insert(
             Programme,
+            ("project_id", "key", "title", "description", "position"),
             [
-                Programme(
-                    project=self.project,
-                    key=entry["key"],
-                    title=entry["title"],
-                    description=entry.get("description", ""),
-                    position=position,
-                )
+                (self.project.pk, entry["key"], entry["title"], entry.get("description", ""), position)
                 for position, entry in enumerate(entries)
             ],
         )
-        _create(
+        insert(
             ProgrammeAction,
+            ("programme_id", "action_id", "position"),
             [
-                ProgrammeAction(programme_id=programme.pk, action_id=self.actions[ref], position=number)
-                for programme, entry in zip(programmes, entries, strict=True)
+                (programme, self.actions[ref], number)
+                for programme, entry in zip(ids, entries, strict=True)
                 for number, ref in enumerate(entry.get("actions", []))
             ],
         )
         links = []
-        for programme, entry in zip(programmes, entries, strict=True):
+        for programme, entry in zip(ids, entries, strict=True):
             waves, positions = _tree_waves(entry.get("objectives", []), lambda item: item.get("children", []))
             written = {}
             for wave in waves:
-                objectives = _create(
+                objectives = insert(
                     ProgrammeObjective,
+                    ("programme_id", "parent_id", "title", "position"),
                     [
-                        ProgrammeObjective(
-                            programme_id=programme.pk,
-                            parent_id=written[id(parent)] if parent is not None else None,
-                            title=item["title"],
-                            position=positions[id(item)],
+                        (
+                            programme,
+                            written[id(parent)] if parent is not None else None,
+                            item["title"],
+                            positions[id(item)],
                         )
                         for item, parent in wave
                     ],
                 )
                 for objective, (item, _parent) in zip(objectives, wave, strict=True):
-                    written[id(item)] = objective.pk
-                    links += [
-                        ProgrammeObjectiveAction(objective_id=objective.pk, action_id=self.actions[ref], position=n)
-                        for n, ref in enumerate(item.get("actions", []))
-                    ]
-        _create(ProgrammeObjectiveAction, links)
+                    written[id(item)] = objective
+                    links += [(objective, self.actions[ref], n) for n, ref in enumerate(item.get("actions", []))]
+        insert(ProgrammeObjectiveAction, ("objective_id", "action_id", "position"), links)
 
     # --- governance -------------------------------------------------------------------------------------
 
     def write_bodies(self):
         entries = self.doc.get("bodies", [])
-        bodies = _create(
+        ids = insert(
             Body,
+            ("project_id", "key", "kind", "name", "description", "frequency", "chair_id", "node_id", "position"),
             [
-                Body(
-                    project=self.project,
-                    key=entry["key"],
-                    kind=entry["kind"],
-                    name=entry["name"],
-                    description=entry.get("description", ""),
-                    frequency=entry.get("frequency", ""),
-                    chair_id=self.people.get(entry.get("chair")),
-                    node_id=self.nodes.get(entry.get("node")),
-                    position=position,
+                (
+                    self.project.pk,
+                    entry["key"],
+                    entry["kind"],
+                    entry["name"],
+                    entry.get("description", ""),
+                    entry.get("frequency", ""),
+                    self.people.get(entry.get("chair")),
+                    self.nodes.get(entry.get("node")),
+                    position,
                 )
                 for position, entry in enumerate(entries)
             ],
         )
-        self.bodies = {body.key: body.pk for body in bodies}
-        _create(
+        self.bodies = dict(zip((entry["key"] for entry in entries), ids, strict=True))
+        insert(
             BodyMember,
+            ("body_id", "person_id", "organisation_id", "role", "position"),
             [
-                BodyMember(
-                    body_id=body.pk,
-                    person_id=self.people.get(m.get("person")),
-                    organisation_id=self.organisations.get(m.get("organisation")),
-                    role=m.get("role", ""),
-                    position=number,
+                (
+                    body,
+                    self.people.get(m.get("person")),
+                    self.organisations.get(m.get("organisation")),
+                    m.get("role", ""),
+                    number,
                 )
-                for body, entry in zip(bodies, entries, strict=True)
+                for body, entry in zip(ids, entries, strict=True)
                 for number, m in enumerate(entry.get("members", []))
             ],
         )
 
     def write_meetings(self):
         entries = self.doc.get("meetings", [])
-        meetings = _create(
+        self.meetings = insert(
             Meeting,
+            (
+                "project_id",
+                "body_id",
+                "title",
+                "date",
+                "start_time",
+                "end_time",
+                "place",
+                "agenda",
+                "minutes",
+                "position",
+            ),
             [
-                Meeting(
-                    project=self.project,
-                    body_id=self.bodies.get(entry.get("body")),
-                    title=entry["title"],
-                    date=_date(entry["date"]),
-                    start_time=_time(entry.get("start_time")),
-                    end_time=_time(entry.get("end_time")),
-                    place=entry.get("place", ""),
-                    agenda=entry.get("agenda", ""),
-                    minutes=entry.get("minutes", ""),
-                    position=position,
+                (
+                    self.project.pk,
+                    self.bodies.get(entry.get("body")),
+                    entry["title"],
+                    _date(entry["date"]),
+                    _time(entry.get("start_time")),
+                    _time(entry.get("end_time")),
+                    entry.get("place", ""),
+                    entry.get("agenda", ""),
+                    entry.get("minutes", ""),
+                    position,
                 )
                 for position, entry in enumerate(entries)
             ],
         )
-        self.meetings = [meeting.pk for meeting in meetings]
-        _create(
+        insert(
             Attendance,
+            ("meeting_id", "person_id", "organisation_id", "status", "position"),
             [
-                Attendance(
-                    meeting_id=meeting.pk,
-                    person_id=self.people.get(s.get("person")),
-                    organisation_id=self.organisations.get(s.get("organisation")),
-                    status=s.get("status", Attendance.Status.PRESENT),
-                    position=number,
+                (
+                    meeting,
+                    self.people.get(s.get("person")),
+                    self.organisations.get(s.get("organisation")),
+                    s.get("status", Attendance.Status.PRESENT),
+                    number,
                 )
-                for meeting, entry in zip(meetings, entries, strict=True)
+                for meeting, entry in zip(self.meetings, entries, strict=True)
                 for number, s in enumerate(entry.get("attendance", []))
             ],
         )
 
     def write_decisions(self):
         entries = self.doc.get("meetings", [])
-        decisions = _create(
+        ids = insert(
             Decision,
+            ("meeting_id", "text", "position"),
             [
-                Decision(meeting_id=meeting_id, text=data["text"], position=number)
-                for meeting_id, entry in zip(self.meetings, entries, strict=True)
+                (meeting, data["text"], number)
+                for meeting, entry in zip(self.meetings, entries, strict=True)
                 for number, data in enumerate(entry.get("decisions", []))
             ],
         )
         items = [data for entry in entries for data in entry.get("decisions", [])]
-        Decision.actions.through.objects.bulk_create(
-            Decision.actions.through(decision_id=decision.pk, action_id=self.actions[ref])
-            for decision, data in zip(decisions, items, strict=True)
-            for ref in dict.fromkeys(data.get("actions", []))
+        insert(
+            Decision.actions.through,
+            ("decision_id", "action_id"),
+            [
+                (decision, self.actions[ref])
+                for decision, data in zip(ids, items, strict=True)
+                for ref in dict.fromkeys(data.get("actions", []))
+            ],
         )
-        ids = iter(decision.pk for decision in decisions)
-        self.decisions = [[next(ids) for _data in entry.get("decisions", [])] for entry in entries]
+        numbers = iter(ids)
+        self.decisions = [[next(numbers) for _data in entry.get("decisions", [])] for entry in entries]
 
     # --- diagnostic -------------------------------------------------------------------------------------
 
     def write_diagnostic_tables(self):
         entries = self.doc.get("diagnostic", {}).get("tables", [])
-        tables = _create(
+        tables = insert(
             KeyFigureTable,
+            ("project_id", "title", "source", "year", "position"),
             [
-                KeyFigureTable(
-                    project=self.project,
-                    title=entry["title"],
-                    source=entry.get("source", ""),
-                    year=entry.get("year"),
-                    position=position,
-                )
+                (self.project.pk, entry["title"], entry.get("source", ""), entry.get("year"), position)
                 for position, entry in enumerate(entries)
             ],
         )
-        columns = _create(
-            KeyFigureColumn,
-            [
-                KeyFigureColumn(table_id=table.pk, territory_id=self.territories[key], position=number)
-                for table, entry in zip(tables, entries, strict=True)
-                for number, key in enumerate(entry["columns"])
-            ],
-        )
-        rows = _create(
+        columns = [
+            (table, self.territories[key], number)
+            for table, entry in zip(tables, entries, strict=True)
+            for number, key in enumerate(entry["columns"])
+        ]
+        column_ids = insert(KeyFigureColumn, ("table_id", "territory_id", "position"), columns)
+        by_table = {}
+        for (table, _territory, _number), column in zip(columns, column_ids, strict=True):
+            by_table.setdefault(table, []).append(column)
+        rows = [(table, data) for table, entry in zip(tables, entries, strict=True) for data in entry["rows"]]
+        row_ids = insert(
             KeyFigureRow,
+            ("table_id", "indicator", "unit", "position"),
             [
-                KeyFigureRow(table_id=table.pk, indicator=data["indicator"], unit=data.get("unit", ""), position=n)
+                (table, data["indicator"], data.get("unit", ""), number)
                 for table, entry in zip(tables, entries, strict=True)
-                for n, data in enumerate(entry["rows"])
+                for number, data in enumerate(entry["rows"])
             ],
         )
-        table_columns = {}
-        for column in columns:
-            table_columns.setdefault(column.table_id, []).append(column.pk)
-        row_data = [data for entry in entries for data in entry["rows"]]
-        _create(
+        insert(
             KeyFigureValue,
+            ("row_id", "column_id", "value"),
             [
-                KeyFigureValue(row_id=row.pk, column_id=column_id, value=value)
-                for row, data in zip(rows, row_data, strict=True)
-                for column_id, value in zip(table_columns.get(row.table_id, []), data["values"], strict=True)
+                (row, column, value)
+                for row, (table, data) in zip(row_ids, rows, strict=True)
+                for column, value in zip(by_table[table], data["values"], strict=True)
             ],
         )
 
     def write_findings(self):
-        _create(
+        insert(
             Finding,
+            ("project_id", "theme", "title", "text", "source", "position"),
             [
-                Finding(
-                    project=self.project,
-                    theme=f.get("theme", ""),
-                    title=f.get("title", ""),
-                    text=f["text"],
-                    source=f.get("source", ""),
-                    position=position,
-                )
+                (self.project.pk, f.get("theme", ""), f.get("title", ""), f["text"], f.get("source", ""), position)
                 for position, f in enumerate(self.doc.get("diagnostic", {}).get("findings", []))
             ],
         )
 
     def write_consultations(self):
-        counts = ["residents", "young", "partners", "invited", "meetings", "responses", "actions_evaluated"]
-        _create(
+        counts = ("residents", "young", "partners", "invited", "meetings", "responses", "actions_evaluated")
+        insert(
             Consultation,
+            ("project_id", "title", "method", "start_date", "end_date", "description", "position", *counts),
             [
-                Consultation(
-                    project=self.project,
-                    title=c["title"],
-                    method=c.get("method", ""),
-                    start_date=_date(c.get("start_date")),
-                    end_date=_date(c.get("end_date")),
-                    description=c.get("description", ""),
-                    position=position,
-                    **{name: c.get(name) for name in counts},
+                (
+                    self.project.pk,
+                    c["title"],
+                    c.get("method", ""),
+                    _date(c.get("start_date")),
+                    _date(c.get("end_date")),
+                    c.get("description", ""),
+                    position,
+                    *(c.get(name) for name in counts),
                 )
                 for position, c in enumerate(self.doc.get("diagnostic", {}).get("consultations", []))
             ],
@@ -831,23 +854,28 @@ class _Importer:
 
     def write_enjeux(self):
         entries = self.doc.get("diagnostic", {}).get("enjeux", [])
-        enjeux = _create(
+        ids = insert(
             Enjeu,
+            ("project_id", "code", "title", "description", "theme", "validated_on", "position"),
             [
-                Enjeu(
-                    project=self.project,
-                    code=entry.get("code", ""),
-                    title=entry["title"],
-                    description=entry.get("description", ""),
-                    theme=entry.get("theme", ""),
-                    validated_on=_date(entry.get("validated_on")),
-                    position=position,
+                (
+                    self.project.pk,
+                    entry.get("code", ""),
+                    entry["title"],
+                    entry.get("description", ""),
+                    entry.get("theme", ""),
+                    _date(entry.get("validated_on")),
+                    position,
                 )
                 for position, entry in enumerate(entries)
             ],
         )
-        Enjeu.nodes.through.objects.bulk_create(
-            Enjeu.nodes.through(enjeu_id=enjeu.pk, node_id=self.nodes[key])
-            for enjeu, entry in zip(enjeux, entries, strict=True)
-            for key in dict.fromkeys(entry.get("nodes", []))
+        insert(
+            Enjeu.nodes.through,
+            ("enjeu_id", "node_id"),
+            [
+                (enjeu, self.nodes[key])
+                for enjeu, entry in zip(ids, entries, strict=True)
+                for key in dict.fromkeys(entry.get("nodes", []))
+            ],
         )
