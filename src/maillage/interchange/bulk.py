@@ -2,7 +2,7 @@
 
 ``bulk_create`` builds a model instance per row and compiles every value into the statement: about
 80 µs of Python per indicator value, so that the values of 10,000 actions alone took longer than the
-whole aim of the import (docs/interchange.md, "Speed"). Here a row is a tuple in the order of the
+whole aim of the import (docs/performance.md, "Imports"). Here a row is a tuple in the order of the
 columns given, each value converted once by its field exactly as ``save()`` converts it
 (``get_db_prep_save``; text, numbers of the document, booleans and foreign keys need nothing), and
 the primary keys are reserved before the insert so that the statement returns nothing:

@@ -7,7 +7,7 @@ person who wrote the document can find and fix each one.
 The schema is compiled once, when this module is imported, by two validators:
 
 - ``FAST`` (jsonschema-rs, compiled to Rust) answers "valid or not" for a 10,000-action document in
-  about 0.1 s, where jsonschema takes 20 s (docs/interchange.md, "Speed"); it also points at the
+  about 0.1 s, where jsonschema takes 20 s (docs/performance.md, "Imports"); it also points at the
   places that are not;
 - ``VALIDATOR`` (jsonschema, the reference) describes the problems: its errors carry what the French
   messages need (the alternatives of an ``anyOf``, the expected values). It only reads the places

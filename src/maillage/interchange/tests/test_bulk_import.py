@@ -313,3 +313,29 @@ def test_the_schema_given_to_others_is_a_copy():
     copy = schema()
     copy["properties"].clear()
     assert json.loads(json.dumps(schema()))["properties"]
+
+
+def test_replace_leaves_exactly_what_one_import_leaves():
+    import_document(large_document(80))
+    once = rows_in_database()
+    import_document(large_document(80), replace=True)
+    assert rows_in_database() == once
+
+
+def test_replace_leaves_to_django_the_tables_a_delete_signal_listens_to():
+    from django.db.models.signals import post_delete
+
+    from maillage.actions.models import Action
+
+    import_document(large_document(30))
+    deleted = []
+
+    def listen(sender, instance, **kwargs):
+        deleted.append(instance.ref)
+
+    post_delete.connect(listen, sender=Action)
+    try:
+        import_document(large_document(30), replace=True)
+    finally:
+        post_delete.disconnect(listen, sender=Action)
+    assert len(deleted) == 30
