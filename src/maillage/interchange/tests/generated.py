@@ -29,27 +29,29 @@ ROLES = ["lead", "operational", "relay", "speaker", "funder", "to_approach"]
 KINDS = ["local_authority", "state", "caf", "public_body", "association", "school", "health", "company"]
 TITLES = ["Les actions individuelles et collectives d'accès au numérique", "Un lieu ressource", "Écoute et soutien"]
 THEMES = ["Petite enfance", "Jeunesse", "Parentalité", "Accès aux droits", "Vieillissement", "Santé"]
+# Fictitious official codes (99 is no French département): a database that holds the demo, which
+# names the real communes of the Gier, shares none of them with this document.
 COMMUNES = [
-    ("42094", "Firminy"),
-    ("42095", "Fontanès"),
-    ("42110", "L'Horme"),
-    ("42184", "Lorette"),
-    ("42186", "La Grand-Croix"),
-    ("42218", "Rive-de-Gier"),
-    ("42222", "Saint-Chamond"),
-    ("42224", "Saint-Christo-en-Jarez"),
-    ("42271", "Saint-Joseph"),
-    ("42279", "Saint-Martin-la-Plaine"),
-    ("42302", "Saint-Paul-en-Jarez"),
-    ("42327", "Tartaras"),
-    ("42334", "Valfleury"),
-    ("42063", "Chagnon"),
-    ("42093", "Farnay"),
-    ("42085", "Doizieux"),
-    ("42096", "Génilac"),
-    ("42207", "Pavezin"),
-    ("42275", "Sainte-Croix-en-Jarez"),
-    ("42311", "La Terrasse-sur-Dorlay"),
+    ("99000", "Firminy"),
+    ("99001", "Fontanès"),
+    ("99002", "L'Horme"),
+    ("99003", "Lorette"),
+    ("99004", "La Grand-Croix"),
+    ("99005", "Rive-de-Gier"),
+    ("99006", "Saint-Chamond"),
+    ("99007", "Saint-Christo-en-Jarez"),
+    ("99008", "Saint-Joseph"),
+    ("99009", "Saint-Martin-la-Plaine"),
+    ("99010", "Saint-Paul-en-Jarez"),
+    ("99011", "Tartaras"),
+    ("99012", "Valfleury"),
+    ("99013", "Chagnon"),
+    ("99014", "Farnay"),
+    ("99015", "Doizieux"),
+    ("99016", "Génilac"),
+    ("99017", "Pavezin"),
+    ("99018", "Sainte-Croix-en-Jarez"),
+    ("99019", "La Terrasse-sur-Dorlay"),
 ]
 
 
@@ -154,10 +156,10 @@ def _territories() -> list[dict]:
     communes = sorted(COMMUNES, key=lambda item: item[1])
     keys = [_territory_key(name) for _code, name in communes]
     epcis = [
-        {"key": "saint-etienne-metropole", "kind": "epci", "name": "Saint-Étienne Métropole", "code": "244200770"},
+        {"key": "saint-etienne-metropole", "kind": "epci", "name": "Saint-Étienne Métropole", "code": "299000001"},
         {"key": "vienne-condrieu-agglomeration", "kind": "epci", "name": "Vienne Condrieu Agglomération"},
     ]
-    epcis[1]["code"] = "200077014"
+    epcis[1]["code"] = "299000002"
     return [
         *epcis,
         *(
