@@ -33,6 +33,10 @@ SECTIONS = [
 ]
 
 
+# The fields whose text the search text and the title sort key copy.
+COPIED = SEARCHED + SECTIONS
+
+
 class Action(models.Model):
     """A fiche action. Sub-actions are actions with a parent; they have their own status and schedule."""
 
@@ -152,15 +156,23 @@ class Action(models.Model):
 
     def save(self, *args, **kwargs):
         # The search column follows the text it copies, even on a partial save.
-        self.search_text = self.computed_search_text()
-        self.title_key = normalise(self.title)[:500]
+        self.fill_computed()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and set(update_fields) & set(SEARCHED + SECTIONS):
             kwargs["update_fields"] = {*update_fields, "search_text", "title_key"}
         super().save(*args, **kwargs)
 
+    def fill_computed(self) -> None:
+        """Set the columns copied from others (search text, title sort key), as every save does."""
+        self.search_text, self.title_key = self.computed_columns({name: getattr(self, name) for name in COPIED})
+
+    @staticmethod
+    def computed_columns(values) -> tuple[str, str]:
+        """``search_text`` and ``title_key`` from the values of ``COPIED`` (a bulk import has no instance)."""
+        return search_text(values.get(name, "") for name in COPIED), normalise(values.get("title", ""))[:500]
+
     def computed_search_text(self) -> str:
-        return search_text(getattr(self, name) for name in SEARCHED + SECTIONS)
+        return self.computed_columns({name: getattr(self, name) for name in COPIED})[0]
 
     def clean(self):
         errors = {}

@@ -52,20 +52,25 @@ class _Exporter:
     def __init__(self, project):
         self.project = project
         self.territory_keys: dict[int, str] = {}
+        # Links to actions and organisations are written from these maps rather than prefetched: a
+        # forward foreign-key prefetch of more than 1,000 objects fails on SQLite with Django 5.2
+        # ("Expression tree is too large"), and the maps build no model instances.
+        self.refs = dict(project.actions.values_list("pk", "ref"))
+        self.organisation_keys = dict(project.organisations.values_list("pk", "key"))
 
     def run(self) -> dict:
         project = self.project
         territories = self.territories()
-        nodes = list(project.nodes.select_related("level", "referent").prefetch_related("placements__action"))
+        nodes = list(project.nodes.select_related("level", "referent").prefetch_related("placements"))
         actions = list(
             Action.objects.filter(project=project)
-            .select_related("parent", "territory", "lead_organisation", "elected_referent")
+            .select_related("territory", "lead_organisation", "elected_referent")
             .prefetch_related(
                 "periods",
                 "themes",
                 "leads",
-                "partner_roles__organisation",
-                "budget_lines__funder",
+                "partner_roles",
+                "budget_lines",
                 "indicators__targets",
                 "indicators__values",
                 "notes",
@@ -226,7 +231,7 @@ class _Exporter:
                     ("level", node.level.name),
                     ("description", node.description),
                     ("referent", node.referent.key if node.referent else None),
-                    ("actions", [placement.action.ref for placement in placements]),
+                    ("actions", [self.refs[placement.action_id] for placement in placements]),
                     ("children", [build(child) for child in children[node.pk]]),
                 ],
                 required=("code", "title", "level", "children", "actions"),
@@ -244,7 +249,7 @@ class _Exporter:
             ("origin", a.origin or None),
             ("priority", a.priority or None),
             ("participation", a.participation or None),
-            ("parent", a.parent.ref if a.parent else None),
+            ("parent", self.refs.get(a.parent_id)),
             ("scale", a.scale or None),
             ("territory", self.territory_keys.get(a.territory_id)),
             ("periods", [p.label for p in sorted(a.periods.all(), key=lambda p: (p.position, p.first_year))]),
@@ -259,7 +264,9 @@ class _Exporter:
             (
                 "partners",
                 [
-                    _compact([("partner", r.organisation.key), ("role", r.role), ("detail", r.detail)])
+                    _compact(
+                        [("partner", self.organisation_keys[r.organisation_id]), ("role", r.role), ("detail", r.detail)]
+                    )
                     for r in a.partner_roles.all()
                 ],
             ),
@@ -274,7 +281,7 @@ class _Exporter:
                             ("year", line.year),
                             ("amount", plain_number(line.amount)),
                             ("unit", line.unit),
-                            ("funder", line.funder.key if line.funder else None),
+                            ("funder", self.organisation_keys.get(line.funder_id)),
                         ],
                         required=("amount",),
                     )
@@ -319,10 +326,10 @@ class _Exporter:
 
     def programmes(self):
         programmes = Programme.objects.filter(project=self.project).prefetch_related(
-            "programmeaction_set__action",
+            "programmeaction_set",
             Prefetch(
                 "objectives",
-                queryset=ProgrammeObjective.objects.prefetch_related("programmeobjectiveaction_set__action"),
+                queryset=ProgrammeObjective.objects.prefetch_related("programmeobjectiveaction_set"),
             ),
         )
         result = []
@@ -337,7 +344,7 @@ class _Exporter:
                         ("title", objective.title),
                         (
                             "actions",
-                            [link.action.ref for link in objective.programmeobjectiveaction_set.all()],
+                            [self.refs[link.action_id] for link in objective.programmeobjectiveaction_set.all()],
                         ),
                         ("children", [build(child) for child in children[objective.pk]]),
                     ]
@@ -349,7 +356,7 @@ class _Exporter:
                         ("key", programme.key),
                         ("title", programme.title),
                         ("description", programme.description),
-                        ("actions", [link.action.ref for link in programme.programmeaction_set.all()]),
+                        ("actions", [self.refs[link.action_id] for link in programme.programmeaction_set.all()]),
                         ("objectives", [build(objective) for objective in children[None]]),
                     ]
                 )

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from maillage.demo.loading import demo_documents
 from maillage.interchange.exporting import export_project, to_json
 from maillage.interchange.importing import import_document
-from maillage.interchange.validation import _validator, check
+from maillage.interchange.validation import VALIDATOR, check
 from maillage.projects.models import Project
 
 from .documents import minimal
@@ -20,7 +20,7 @@ DEMO_SLUGS = [document["project"]["slug"] for document in demo_documents()]
 @pytest.mark.parametrize("slug", DEMO_SLUGS)
 def test_demo_project_round_trip(demo_db, slug):
     first = export_project(Project.objects.get(slug=slug))
-    assert list(_validator().iter_errors(first)) == []
+    assert list(VALIDATOR.iter_errors(first)) == []
     assert check(first) == []
     import_document(first, replace=True)
     second = export_project(Project.objects.get(slug=slug))

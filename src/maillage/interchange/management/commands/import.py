@@ -45,8 +45,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--progress",
             action="store_true",
-            help="document : affiche l'avancement de la lecture sur la sortie d'erreur (par défaut seulement "
-            "quand elle est un terminal)",
+            help="affiche l'avancement de la lecture d'un document et de l'écriture du projet sur la sortie "
+            "d'erreur (par défaut seulement quand elle est un terminal)",
         )
 
     def handle(self, *args, file, replace, check, slug, title, into, dry_run, progress=False, **options):
@@ -67,7 +67,7 @@ class Command(BaseCommand):
                     raise InvalidDocument(problems)
                 self.stdout.write(f"Document valide : {document['project']['slug']}.")
                 return
-            project = import_document(document, replace=replace)
+            project = import_document(document, replace=replace, progress=self.writing_progress(progress))
         except InvalidDocument as error:
             raise CommandError(error.report()) from error
         self.stdout.write(
@@ -118,7 +118,7 @@ class Command(BaseCommand):
             )
             return
         try:
-            project = import_document(document, replace=replace)
+            project = import_document(document, replace=replace, progress=self.writing_progress(progress))
         except InvalidDocument as error:
             raise CommandError(error.report()) from error
         self.stderr.write(report.text())
@@ -131,12 +131,16 @@ class Command(BaseCommand):
         stream = getattr(self.stderr, "_out", self.stderr)
         return bool(getattr(stream, "isatty", lambda: False)())
 
-    def progress_line(self):
+    def writing_progress(self, asked: bool):
+        """ "Écriture : 7 / 24" (the importer's steps: an entity, or 2,000 actions), when asked or on a terminal."""
+        return self.progress_line("Écriture") if asked or self.stderr_is_terminal() else None
+
+    def progress_line(self, label="Lecture"):
         """ "Lecture : 12 / 54" rewritten in place on standard error, a new line once done."""
         stream = getattr(self.stderr, "_out", self.stderr)
 
         def show(done: int, total: int) -> None:
-            stream.write(f"\rLecture : {done} / {total}")
+            stream.write(f"\r{label} : {done} / {total}")
             if done >= total:
                 stream.write("\n")
             stream.flush()
