@@ -145,11 +145,6 @@ class IndicatorValue(models.Model):
     def __str__(self):
         return f"{self.period} : {self.value if self.value is not None else self.assessment}"
 
-    def place(self):
-        """Set ``year`` and ``sort_date`` from the period (else the date)."""
-        placed = place_period(self.period, self.date)
-        self.year, self.sort_date = (placed.year, placed.end) if placed else (None, None)
-
     def save(self, *args, **kwargs):
         self.place()
         update_fields = kwargs.get("update_fields")
@@ -168,6 +163,11 @@ class IndicatorValue(models.Model):
                 errors["period"] = [problem]
         if errors:
             raise ValidationError(errors)
+
+    def place(self):
+        """Set ``year`` and ``sort_date`` from the period (else the date)."""
+        placed = place_period(self.period, self.date)
+        self.year, self.sort_date = (placed.year, placed.end) if placed else (None, None)
 
 
 class FollowUpNote(models.Model):
