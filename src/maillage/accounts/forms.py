@@ -10,6 +10,14 @@ class DsfrModelForm(DsfrBaseForm, forms.ModelForm):
     """A model form drawn with DSFR fields (label, hint, error under the field)."""
 
 
+def set_help_text(form, name: str, text) -> None:
+    """Change a field's hint once the form is built. ``DsfrBaseForm.__init__`` already made the bound
+    fields, and a bound field copies its hint when it is made: the cached one is dropped, to be made
+    again with the new hint (the DSFR classes live on the widget and stay)."""
+    form.fields[name].help_text = text
+    form._bound_fields_cache.pop(name, None)
+
+
 class LoginForm(DsfrBaseForm, auth_forms.AuthenticationForm):
     username = auth_forms.UsernameField(
         label=_("Identifiant ou adresse électronique"),

@@ -13,7 +13,7 @@ from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from maillage.accounts.forms import DsfrModelForm
+from maillage.accounts.forms import DsfrModelForm, set_help_text
 from maillage.evaluation.models import FollowUpNote, Indicator, IndicatorTarget, IndicatorValue
 from maillage.evaluation.years import YearRule
 from maillage.partners.models import Organisation, Person
@@ -310,7 +310,7 @@ class IndicatorForm(DsfrModelForm):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.project = project
-        self.fields["baseline_year"].help_text = YearRule.of(project).baseline_help()
+        set_help_text(self, "baseline_year", YearRule.of(project).baseline_help())
 
     def clean_baseline_year(self):
         year = self.cleaned_data.get("baseline_year")
@@ -328,7 +328,7 @@ class TargetForm(DsfrModelForm):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.project = project
-        self.fields["year"].help_text = YearRule.of(project).target_help()
+        set_help_text(self, "year", YearRule.of(project).target_help())
 
     def clean_year(self):
         year = self.cleaned_data.get("year")
@@ -350,7 +350,7 @@ class ValueForm(UnixNewlines, DsfrModelForm):
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["period"].help_text = YearRule.of(project).value_help()
+        set_help_text(self, "period", YearRule.of(project).value_help())
 
 
 class BaseTargetFormSet(forms.BaseInlineFormSet):

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from maillage.accounts.access import member_projects
 from maillage.actions.models import Action
 from maillage.actions.progress import OPEN, late_q, with_last_year
+from maillage.evaluation.digest import to_update
 from maillage.projects.models import Project
 
 MY_ACTIONS_SHOWN = 50
@@ -33,5 +34,6 @@ def home(request):
         "upcoming": upcoming,
         "led": led,
         "published": published.exclude(pk__in=projects.values("pk")),
+        "to_update": to_update(request.user),
     }
     return render(request, "home/home.html", context)
