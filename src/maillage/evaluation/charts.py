@@ -8,7 +8,8 @@ beside it (DSFR Chart's own advice, the charts being unreadable to assistive tec
 
 The x axis has one slot per year, from the first year named (a value, a target, the baseline's year)
 to the last, so that the gaps between measures show; a year measured several times (« juin 2024 »,
-« fin 2024 ») shows its last value there, the table listing each of them.
+« fin 2024 ») shows its last value there, the table listing each of them. The baseline is the first
+point of the measured curve (at its year, when it has one) and a dashed line across the chart.
 """
 
 import json
@@ -43,6 +44,8 @@ def series(progress: Progress) -> Series | None:
     if indicator.kind != indicator.Kind.QUANTITATIVE:
         return None
     measured: dict[int, Decimal] = {}
+    if indicator.baseline is not None and indicator.baseline_year:
+        measured[indicator.baseline_year] = indicator.baseline  # where the curve starts
     for value in chronological(indicator.values.all()):
         if value.value is not None and value.year is not None:
             measured[value.year] = value.value  # the year's last value

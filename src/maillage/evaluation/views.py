@@ -141,6 +141,7 @@ def _row_context(request, project, indicator, form=None, message="", opened=Fals
     line = progress.rows(queryset, project)[0]
     if opened and form is None:
         form = ValueEntryForm(indicator=indicator, project=project)
+        form.fields["period"].widget.attrs["autofocus"] = True  # htmx moves the focus there once swapped in
     return {
         "project": project,
         "row": {"progress": line, "can_edit": True},
