@@ -22,7 +22,7 @@ class PreferencesForm(DsfrModelForm):
 @login_required
 def account(request):
     user = request.user
-    form = PreferencesForm(request.POST or None, instance=user)
+    form = PreferencesForm(request.POST if request.method == "POST" else None, instance=user)
     if request.method == "POST" and form.is_valid():
         form.save()
         if user.digest_enabled:

@@ -97,7 +97,7 @@ def quick_update_url(action, indicator=None) -> str:
 
 def due_actions(user, today: datetime.date | None = None) -> list[dict]:
     """The account's open actions that are late, or due within the next 30 days; late ones first."""
-    today = today or datetime.date.today()
+    today = today or progress.current_date()
     horizon = today + datetime.timedelta(days=HORIZON_DAYS)
     candidates = with_last_year(Action.objects.filter(status__in=OPEN))
     late = _editable_led_actions(user, candidates.filter(late_q(today)))
@@ -134,7 +134,7 @@ def due_actions(user, today: datetime.date | None = None) -> list[dict]:
 
 def missing_values(user, today: datetime.date | None = None) -> list[dict]:
     """Indicators of the account's running actions without a value for their plan's last period."""
-    today = today or datetime.date.today()
+    today = today or progress.current_date()
     actions = _editable_led_actions(user, Action.objects.filter(status__in=MEASURED))
     by_project: dict[int, list[Action]] = {}
     for action in actions:
@@ -178,7 +178,7 @@ SECTIONS: list[Section] = [
 
 def period_key(today: datetime.date | None = None) -> str:
     """The period a digest belongs to: « 2026-12 » (a month) or « 2026-S49 » (an ISO week)."""
-    today = today or timezone.localdate()
+    today = today or progress.current_date()
     if getattr(settings, "MAILLAGE_DIGEST_PERIOD", "month") == "week":
         year, week, _weekday = today.isocalendar()
         return f"{year}-S{week:02d}"
@@ -228,7 +228,7 @@ class Digest:
 
 def build(user, today: datetime.date | None = None, sections: list[Section] | None = None) -> Digest:
     """The account's digest for the period of ``today`` (sections without items are left out)."""
-    today = today or timezone.localdate()
+    today = today or progress.current_date()
     digest = Digest(user=user, period=period_key(today), today=today)
     for section in SECTIONS if sections is None else sections:
         items = section.items(user, today)
@@ -295,7 +295,7 @@ class Outcome:
 
 def send_digests(today: datetime.date | None = None, dry_run: bool = False) -> list[Outcome]:
     """Send every digest due for the period of ``today``; ``dry_run`` builds them and sends nothing."""
-    today = today or timezone.localdate()
+    today = today or progress.current_date()
     key = period_key(today)
     outcomes = []
     done = DigestLog.objects.filter(period=key).values("user_id")

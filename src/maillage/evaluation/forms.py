@@ -3,8 +3,6 @@ project's indicators page), the quick update of an action reached from the diges
 of the indicators page. Saving goes through ``record_value`` and ``maillage.actions.editing``, which
 write the history."""
 
-import datetime
-
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
@@ -23,6 +21,7 @@ from maillage.projects.models import Node
 
 from .models import Indicator
 from .periods import place
+from .progress import current_date
 from .recording import record_value
 from .years import YearRule
 
@@ -189,7 +188,7 @@ class QuickUpdateForm(UnixNewlines, DsfrBaseForm):
                     )
                     done.append(_("Valeur enregistrée pour « %(title)s ».") % {"title": indicator.title})
                 if text := (data.get("note") or "").strip():
-                    note = NoteForm({"date": datetime.date.today().isoformat(), "text": text})
+                    note = NoteForm({"date": current_date().isoformat(), "text": text})
                     if not note.is_valid():
                         raise ValidationError(note.errors.get("text") or _("Note refusée."))
                     editing.add_note(self.action, note, user)

@@ -28,12 +28,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Indicator, IndicatorTarget, IndicatorValue
 
 UP, DOWN, STABLE = "up", "down", "stable"
 TRENDS = {UP: _("en hausse"), DOWN: _("en baisse"), STABLE: _("stable")}
+
+
+def current_date() -> datetime.date:
+    """Today in the platform's time zone: the one clock of follow-up (tests set it here)."""
+    return timezone.localdate()
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,7 @@ class Target:
 
 def expected_year(project, today: datetime.date | None = None) -> int | None:
     """The last finished year of the plan, whose values should be in; None during its first year."""
-    today = today or datetime.date.today()
+    today = today or current_date()
     year = min(today.year - 1, project.last_year)
     return year if year >= project.first_year else None
 
@@ -61,7 +67,7 @@ def target_for(year: int | None, targets: list[Target]) -> Target | None:
 
 def next_target(targets: list[Target], today: datetime.date | None = None) -> Target | None:
     """The first target of this year or later; once they are all past, the last one."""
-    today = today or datetime.date.today()
+    today = today or current_date()
     return target_for(today.year, targets)
 
 
@@ -115,7 +121,7 @@ class Progress:
     previous: IndicatorValue | None = None
     expected: int | None = None
     has_expected: bool = False
-    today: datetime.date = field(default_factory=datetime.date.today)
+    today: datetime.date = field(default_factory=lambda: current_date())
 
     @property
     def quantitative(self) -> bool:
@@ -190,7 +196,7 @@ def chronological(values) -> list[IndicatorValue]:
 
 def of(indicator: Indicator, project=None, today: datetime.date | None = None) -> Progress:
     """The progress of an indicator whose ``values`` and ``targets`` are prefetched (no query)."""
-    today = today or datetime.date.today()
+    today = today or current_date()
     project = project or indicator.action.project
     values = chronological(indicator.values.all())
     numbers = [value for value in values if value.value is not None and value.year is not None]
@@ -285,7 +291,7 @@ def missing_q(project, today: datetime.date | None = None) -> Q:
 def rows(indicators, project, today: datetime.date | None = None) -> list[Progress]:
     """The progress of a bounded list of indicators (a page: the caller slices), in three queries:
     the indicators with their newest value ids, those values, and their targets."""
-    today = today or datetime.date.today()
+    today = today or current_date()
     order = None
     if not hasattr(indicators, "query"):
         order = [indicator.pk for indicator in indicators]

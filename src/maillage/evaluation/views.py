@@ -11,8 +11,6 @@ row on the indicators page, the indicator's block on the fiche and the indicator
 it (the same address is a page; a post redirects back to where it came from).
 """
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -62,11 +60,13 @@ def _next_url(request, fallback: str) -> str:
 
 @project_view(public="public-plan")
 def indicator_list(request, project):
-    today = datetime.date.today()
+    today = progress.current_date()
     indicators = listing.filter_indicators(project, request.GET, today)
     figures = listing.summary(indicators, project, today)
     shown = progress.annotate(indicators.select_related("action").only(*ROW_FIELDS, *ROW_ACTION_FIELDS), project, today)
-    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(shown, PAGE_SIZE)
+    paginator.count = figures["total"]  # counted with the summary: no second COUNT query
+    page = paginator.get_page(request.GET.get("page"))
     access = request.access
     rows = [
         {"progress": line, "can_edit": access.can_edit_action(line.indicator.action)}
