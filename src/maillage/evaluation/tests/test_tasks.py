@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django_tasks import TaskResultStatus
+from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from maillage.evaluation import tasks
@@ -63,7 +64,20 @@ def test_the_worker_runs_the_queued_job(db, monkeypatch):
     sent = []
     monkeypatch.setattr(tasks, "send_digests", lambda: sent.append("ok") or [])
     result = send_digests_task.enqueue()  # due now
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    # what `maillage db_worker` does with each task (its loop would close the test's connection)
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    )
+    claimed = DBTaskResult.objects.get(id=result.id)
+    claimed.claim("test")
+    worker.run_task(claimed)
     assert DBTaskResult.objects.get(id=result.id).status == TaskResultStatus.SUCCESSFUL
     assert sent == ["ok"] and _waiting().count() == 1 and mail.outbox == []
 
