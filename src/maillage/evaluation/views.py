@@ -167,7 +167,10 @@ def value_add(request, project, pk):
             return render(request, "evaluation/_indicator_row.html", {**context, "message": message})
         if request.htmx and place == "block":
             fresh = _indicator(project, pk, _prefetched())
-            context = block_context(request, project, fresh, form=None if value else form, message=message)
+            heading = 2 if request.POST.get("heading") == "2" else 3  # the indicator's page or the fiche
+            context = block_context(
+                request, project, fresh, form=None if value else form, message=message, heading=heading
+            )
             if not value:
                 context["opened"] = True
             return render(request, "evaluation/_indicator_block.html", context)
