@@ -25,6 +25,7 @@ The rules:
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, Subquery
@@ -112,7 +113,8 @@ def trend(latest, previous) -> str | None:
 @dataclass
 class Progress:
     """Where one indicator stands. ``last`` is the newest value of any kind (a number or an
-    appreciation); ``number`` the newest one with a number, which the share and trend read."""
+    appreciation); ``number`` the newest one with a number, which the share and trend read. What is
+    derived is computed once (a template reads it several times)."""
 
     indicator: Indicator
     targets: list[Target]
@@ -127,22 +129,22 @@ class Progress:
     def quantitative(self) -> bool:
         return self.indicator.kind == Indicator.Kind.QUANTITATIVE
 
-    @property
+    @cached_property
     def direction(self) -> str:
         return direction(self.indicator.baseline, self.targets)
 
-    @property
+    @cached_property
     def next_target(self) -> Target | None:
         return next_target(self.targets, self.today)
 
-    @property
+    @cached_property
     def compared_target(self) -> Target | None:
         """The target the newest number is compared with."""
         if self.number is None:
             return None
         return target_for(self.number.year, self.targets)
 
-    @property
+    @cached_property
     def share(self) -> Decimal | None:
         if not self.quantitative or self.number is None:
             return None
@@ -158,7 +160,7 @@ class Progress:
         share = self.share
         return share is not None and share >= 1
 
-    @property
+    @cached_property
     def trend(self) -> str | None:
         if self.number is None or self.previous is None:
             return None
