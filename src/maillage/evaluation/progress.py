@@ -25,8 +25,8 @@ The rules:
 
 import datetime
 from dataclasses import dataclass, field
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone

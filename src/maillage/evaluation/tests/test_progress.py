@@ -153,3 +153,34 @@ def test_rows_keep_the_order_they_are_given(plan, given_list):
     found = [row.indicator.pk for row in progress.rows(source, plan.project, TODAY)]
     expected = [i.pk for i in indicators] if given_list else sorted((i.pk for i in indicators), reverse=True)
     assert found == expected
+
+
+def test_the_progress_table_fragment_for_other_screens(plan):
+    """``evaluation/_progress_table.html``: the steering view's "indicator progress" block."""
+    from django.template.loader import render_to_string
+
+    indicators = Indicator.objects.filter(action__project=plan.project).select_related("action")
+    html = render_to_string(
+        "evaluation/_progress_table.html",
+        {"rows": progress.rows(indicators, plan.project, TODAY), "project": plan.project},
+    )
+    assert (
+        "Où en sont les indicateurs" in html and "Familles accueillies" in html and "A1 — Accueil des familles" in html
+    )
+    assert "67" in html and "Pas de valeur pour 2025" in html and "en hausse" in html
+    assert f'href="/projets/{plan.project.slug}/indicateurs/{plan.families.pk}/"' in html
+    assert "Aucun indicateur." in render_to_string(
+        "evaluation/_progress_table.html", {"rows": [], "project": plan.project}
+    )
+
+
+def test_the_data_migration_places_the_values_already_stored(plan):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    IndicatorValue.objects.update(year=None, sort_date=None)
+    import_module("maillage.evaluation.migrations.0002_indicator_value_period").place_values(apps, None)
+    placed = dict(IndicatorValue.objects.filter(indicator=plan.families).values_list("period", "year"))
+    assert placed == {"2025": 2025, "fin 2023": 2023}
+    assert IndicatorValue.objects.get(indicator=plan.opinion).sort_date == datetime.date(2024, 6, 30)
