@@ -3,7 +3,6 @@ words of its progress."""
 
 from django import template
 from django.template.defaultfilters import floatformat
-from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -36,4 +35,4 @@ def percent(share):
     """A share (1 = 100 %) as « 80 % »; nothing when it cannot be said."""
     if share is None:
         return ""
-    return _("%(n)s\u00a0%%") % {"n": floatformat(share * 100, "0g")}
+    return f"{floatformat(share * 100, '0g')}\u00a0%"  # a no-break space before %, as the French write it
