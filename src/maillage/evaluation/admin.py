@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import FollowUpNote, Indicator, IndicatorTarget, IndicatorValue
+from .models import DigestLog, FollowUpNote, Indicator, IndicatorTarget, IndicatorValue
 
 
 class IndicatorTargetInline(admin.TabularInline):
@@ -30,3 +30,17 @@ class FollowUpNoteAdmin(admin.ModelAdmin):
     list_filter = ["action__project"]
     search_fields = ["text", "action__title"]
     autocomplete_fields = ["action"]
+
+
+@admin.register(DigestLog)
+class DigestLogAdmin(admin.ModelAdmin):
+    """Who got which digest: read it, delete a row to send that digest again; never written by hand."""
+
+    list_select_related = ["user"]
+    list_display = ["period", "user", "items", "claimed_at", "sent_at"]
+    list_filter = ["period"]
+    search_fields = ["user__username", "user__email"]
+    readonly_fields = ["user", "period", "items", "claimed_at", "sent_at"]
+
+    def has_add_permission(self, request):
+        return False
