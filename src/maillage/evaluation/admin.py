@@ -34,13 +34,11 @@ class FollowUpNoteAdmin(admin.ModelAdmin):
 
 @admin.register(DigestLog)
 class DigestLogAdmin(admin.ModelAdmin):
-    """Who got which digest: read it, delete a row to send that digest again; never written by hand."""
+    """Who got which digest. Deleting a row sends that digest again at the next run; adding one for a
+    period keeps that person's digest from going out."""
 
     list_select_related = ["user"]
     list_display = ["period", "user", "items", "claimed_at", "sent_at"]
     list_filter = ["period"]
     search_fields = ["user__username", "user__email"]
-    readonly_fields = ["user", "period", "items", "claimed_at", "sent_at"]
-
-    def has_add_permission(self, request):
-        return False
+    raw_id_fields = ["user"]
