@@ -17,7 +17,7 @@ class SuggestSelect(forms.Select):
     template_name = "maillage/widgets/suggest_select.html"
 
     def __init__(self, url="", search_label="", attrs=None):
-        super().__init__(attrs)
+        super().__init__({"class": "fr-select", **(attrs or {})})
         self.url = url
         self.search_label = search_label
 

@@ -161,6 +161,11 @@ TASKS = {
     }
 }
 
+# The digest e-mailed to action leads (maillage.evaluation.digest): once a "month" (or a "week"),
+# prepared by a daily background task at this hour, local time (maillage.evaluation.tasks).
+MAILLAGE_DIGEST_PERIOD = os.environ.get("MAILLAGE_DIGEST_PERIOD", "month")
+MAILLAGE_DIGEST_HOUR = int(os.environ.get("MAILLAGE_DIGEST_HOUR", "7"))
+
 # Where Maillage is served, for the addresses it prints (calendar subscriptions).
 MAILLAGE_BASE_URL = os.environ.get("MAILLAGE_BASE_URL", "http://127.0.0.1:8000")
 # Spreadsheet imports larger than this are refused before they are parsed (bytes).

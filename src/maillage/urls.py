@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("maillage.publication.urls")),
     path("", include("maillage.projects.urls")),
     path("", include("maillage.actions.urls")),
+    path("", include("maillage.evaluation.urls")),
     path("", include("maillage.documents.urls")),
     path("", include("maillage.partners.urls")),
     path("", include("maillage.governance.urls")),

@@ -7,7 +7,23 @@ from dsfr.forms import DsfrBaseForm
 
 
 class DsfrModelForm(DsfrBaseForm, forms.ModelForm):
-    """A model form drawn with DSFR fields (label, hint, error under the field)."""
+    """A model form drawn with DSFR fields (label, hint, error under the field).
+
+    ``DsfrBaseForm.__init__`` makes every bound field to put the DSFR classes on the widgets, and a bound
+    field copies its field's hint and label when it is made: the cache is emptied afterwards, so that a
+    subclass's ``__init__`` may still change a field's hint (the classes live on the widget and stay)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._bound_fields_cache.clear()
+
+
+def set_help_text(form, name: str, text) -> None:
+    """Change a field's hint once the form is built. ``DsfrBaseForm.__init__`` already made the bound
+    fields, and a bound field copies its hint when it is made: the cached one is dropped, to be made
+    again with the new hint (the DSFR classes live on the widget and stay)."""
+    form.fields[name].help_text = text
+    form._bound_fields_cache.pop(name, None)
 
 
 class LoginForm(DsfrBaseForm, auth_forms.AuthenticationForm):

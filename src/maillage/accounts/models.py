@@ -8,6 +8,15 @@ from django.utils.translation import gettext_lazy as _
 class User(AbstractUser):
     """A person who logs in. Kept as our own model from the start so that it can grow."""
 
+    digest_enabled = models.BooleanField(
+        _("recevoir le récapitulatif par courriel"),
+        default=True,
+        help_text=_(
+            "Une fois par période, les actions que vous pilotez à échéance ou en retard, les indicateurs "
+            "à mettre à jour et les questionnaires à remplir."
+        ),
+    )
+
     class Meta:
         verbose_name = _("utilisateur")
         verbose_name_plural = _("utilisateurs")

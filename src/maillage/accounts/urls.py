@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from . import views
 from .forms import LoginForm, PasswordResetForm, SetPasswordForm
 
 urlpatterns = [
@@ -20,4 +21,6 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("mot-de-passe/change/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("compte/", views.account, name="account"),
+    path("compte/recapitulatif/arret/<str:token>/", views.digest_unsubscribe, name="digest-unsubscribe"),
 ]

@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from maillage.accounts.forms import DsfrModelForm
+from maillage.accounts.forms import DsfrModelForm, set_help_text
 from maillage.choosers import SuggestSelect
 from maillage.evaluation.models import FollowUpNote, Indicator, IndicatorTarget, IndicatorValue
+from maillage.evaluation.years import YearRule
 from maillage.partners.models import Organisation, Person
 from maillage.projects.models import Node, Period, Theme
 from maillage.territories.models import Territory
@@ -330,11 +331,12 @@ class IndicatorForm(DsfrModelForm):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.project = project
+        set_help_text(self, "baseline_year", YearRule.of(project).baseline_help())
 
     def clean_baseline_year(self):
         year = self.cleaned_data.get("baseline_year")
-        if year is not None and not 1900 <= year <= 2200:
-            raise ValidationError(_("Année invalide."))
+        if problem := YearRule.of(self.project).baseline_problem(year):
+            raise ValidationError(problem)
         return year
 
 
@@ -347,14 +349,12 @@ class TargetForm(DsfrModelForm):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.project = project
+        set_help_text(self, "year", YearRule.of(project).target_help())
 
     def clean_year(self):
         year = self.cleaned_data.get("year")
-        if year is not None:
-            try:
-                self.project.check_years("year", year)
-            except ValidationError as error:
-                raise ValidationError(error.message_dict["year"]) from error
+        if problem := YearRule.of(self.project).target_problem(year):
+            raise ValidationError(problem)
         return year
 
 
@@ -371,6 +371,7 @@ class ValueForm(UnixNewlines, DsfrModelForm):
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
+        set_help_text(self, "period", YearRule.of(project).value_help())
 
 
 class BaseTargetFormSet(forms.BaseInlineFormSet):

@@ -140,8 +140,10 @@ def test_a_coordinator_builds_a_plan_from_scratch_and_a_visitor_reads_it(page, n
     page.locator("#save-indicator").click()
     expect(page.get_by_role("main")).to_contain_text("Indicateur enregistré.")
     indicators = page.locator("#indicateurs")
-    expect(indicators).to_contain_text("Cibles : 2026 : 30")
-    expect(indicators.get_by_role("table")).to_contain_text("12")
+    expect(indicators.locator("table[id^='cibles-']")).to_contain_text("2026")  # the targets' table
+    expect(indicators.locator("table[id^='cibles-']")).to_contain_text("30 familles")
+    expect(indicators.locator("table[id^='valeurs-']")).to_contain_text("12")
+    expect(indicators).to_contain_text("40 % de la cible 2026")
     indicator = action.indicators.get()
     assert (indicator.title, indicator.unit) == ("Familles accueillies", "familles")
     assert [(t.year, int(t.value)) for t in indicator.targets.all()] == [(2026, 30)]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import FollowUpNote, Indicator, IndicatorTarget, IndicatorValue
+from .models import DigestLog, FollowUpNote, Indicator, IndicatorTarget, IndicatorValue
 
 
 class IndicatorTargetInline(admin.TabularInline):
@@ -30,3 +30,15 @@ class FollowUpNoteAdmin(admin.ModelAdmin):
     list_filter = ["action__project"]
     search_fields = ["text", "action__title"]
     autocomplete_fields = ["action"]
+
+
+@admin.register(DigestLog)
+class DigestLogAdmin(admin.ModelAdmin):
+    """Who got which digest. Deleting a row sends that digest again at the next run; adding one for a
+    period keeps that person's digest from going out."""
+
+    list_select_related = ["user"]
+    list_display = ["period", "user", "items", "claimed_at", "sent_at"]
+    list_filter = ["period"]
+    search_fields = ["user__username", "user__email"]
+    raw_id_fields = ["user"]

@@ -6,6 +6,7 @@ the trace of who recorded it and why.
 """
 
 from django.db import transaction
+from django.db.models import Max
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
@@ -35,9 +36,13 @@ def record_value(
 ) -> IndicatorValue:
     """Add one value (a number or an appreciation) to ``indicator`` and its line in the action's history.
 
-    Raises a French ``ValidationError`` and writes nothing when the value breaks the model's rules."""
+    Raises a French ``ValidationError`` and writes nothing when the value breaks the model's rules: a
+    number or an appreciation is needed, and the period (else the date) must name a year the plan
+    measures (:class:`maillage.evaluation.years.YearRule`: from its first year to two years after its
+    last). ``reason`` says why when the value was not typed on the indicator (see ``history.record``)."""
     with transaction.atomic():
-        position = indicator.values.count()
+        last = indicator.values.aggregate(last=Max("position"))["last"]
+        position = 0 if last is None else last + 1
         measure = IndicatorValue(
             indicator=indicator,
             period=period.strip(),

@@ -116,9 +116,9 @@ def _steering_section(view, labels) -> Section:
     if view.indicators:
         indicators = [
             Table(
-                ["Action", "Indicateur", "Unité", "Valeurs relevées"],
+                ["Action", "Indicateur", "Dernière valeur", "Cible suivante", "Atteinte", "Tendance", "À relever"],
                 [[cell(text) for text in row] for row in indicator_rows(view.indicators)],
-                [0.15, 0.55, 0.15, 0.15],
+                [0.1, 0.3, 0.16, 0.14, 0.09, 0.1, 0.11],
             )
         ]
         if view.indicators_total > len(view.indicators):

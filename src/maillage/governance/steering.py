@@ -5,20 +5,21 @@ One computation for the screen (``/projets/<slug>/pilotage/``) and the printed C
 (``governance.note``), in a fixed number of queries whatever the size of the plan: the late actions
 are sorted and cut in the database, the budget is summed there.
 
-Indicator progress belongs to the evaluation app: ``INDICATOR_FRAGMENT`` is the template the steering
-page includes for it (with ``indicators``, the project's indicators), and ``indicator_rows`` what the
-note prints. Both are the seam where ``maillage.evaluation.progress`` and its
-``evaluation/_progress_table.html`` fragment plug in.
+Indicator progress is the evaluation app's (``maillage.evaluation.progress``): the steering page shows
+its ``evaluation/_progress_table.html`` for the first indicators, and ``indicator_rows`` prints the same
+figures in the note.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
+from django.utils.formats import number_format
 
 from maillage.actions.budget import BudgetTotals, project_totals
 from maillage.actions.models import Action
 from maillage.actions.progress import Overdue, late_q, overdue, status_counts, with_last_year
+from maillage.evaluation import progress
 from maillage.evaluation.models import Indicator
 
 from .models import Decision, DecisionChange, Meeting
@@ -27,8 +28,8 @@ LATE_SHOWN = 15
 DECISIONS_SHOWN = 8
 MEETINGS_SHOWN = 5
 INDICATORS_SHOWN = 10
-# The steering page's indicator block: the lead wires "evaluation/_progress_table.html" here.
-INDICATOR_FRAGMENT = "governance/_indicator_progress.html"
+# The steering page's indicator block: the evaluation app's progress table.
+INDICATOR_FRAGMENT = "evaluation/_progress_table.html"
 
 
 def top_level_actions(project):
@@ -72,29 +73,49 @@ def next_meetings(project, after: datetime.date, exclude_meeting=None, limit: in
     return list(meetings[:limit])
 
 
-def indicators_of(project, limit: int = INDICATORS_SHOWN):
-    """(the first indicators in plan order with their action, how many the project has)."""
-    indicators = (
+def indicators_of(project, today: datetime.date, limit: int = INDICATORS_SHOWN):
+    """(the progress of the first indicators in plan order, how many the project has): last value, next
+    target, share reached, trend, missing last period (``maillage.evaluation.progress``)."""
+    first = list(
         Indicator.objects.filter(action__project=project)
-        .select_related("action")
-        .annotate(value_count=Count("values"))
         .order_by("action__position", "action_id", "position", "pk")
+        .values_list("pk", flat=True)[:limit]
     )
-    return list(indicators[:limit]), Indicator.objects.filter(action__project=project).count()
+    shown = progress.rows(Indicator.objects.filter(pk__in=first).select_related("action"), project, today)
+    shown.sort(key=lambda row: first.index(row.indicator.pk))
+    return shown, Indicator.objects.filter(action__project=project).count()
 
 
-def indicator_rows(indicators) -> list[list[str]]:
-    """The note's indicator table (action, indicator, unit, values recorded): the seam where the evaluation
-    app's progress (last value, target, share reached) takes over."""
-    return [
-        [
-            f"{indicator.action.code or indicator.action.ref}",
-            indicator.title,
-            indicator.unit,
-            str(indicator.value_count),
-        ]
-        for indicator in indicators
-    ]
+def _number(value, unit: str) -> str:
+    text = number_format(value, decimal_pos=None, use_l10n=True, force_grouping=True)
+    return f"{text} {unit}".strip()
+
+
+def indicator_rows(rows) -> list[list[str]]:
+    """The note's indicator table, from the progress rows: action, indicator, last value (period), next
+    target (year), share of the target reached, trend, and the last period when it has no value."""
+    table = []
+    for row in rows:
+        indicator, last = row.indicator, row.last
+        if last is None:
+            measured = "Aucune valeur"
+        elif last.value is not None:
+            measured = f"{_number(last.value.normalize(), indicator.unit)} ({last.period})"
+        else:
+            measured = f"{last.assessment[:120]} ({last.period})"
+        target = row.next_target
+        table.append(
+            [
+                f"{indicator.action.code or indicator.action.ref}",
+                indicator.title,
+                measured,
+                f"{_number(target.value.normalize(), indicator.unit)} ({target.year})" if target else "—",
+                f"{row.share_percent} %" if row.share_percent is not None else "—",
+                row.trend_label if row.trend else "—",
+                f"pas de valeur pour {row.expected}" if row.missing else "",
+            ]
+        )
+    return table
 
 
 @dataclass
@@ -125,7 +146,7 @@ def steering(project, today: datetime.date | None = None, *, meeting=None, late_
     today = today or datetime.date.today()
     actions = top_level_actions(project)
     counts = status_counts(actions)
-    indicators, indicators_total = indicators_of(project)
+    indicators, indicators_total = indicators_of(project, today)
     return Steering(
         today=today,
         total=sum(counts.values()),

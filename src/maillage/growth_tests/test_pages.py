@@ -58,8 +58,11 @@ def furnish(plan, actions=60):
     IndicatorTarget.objects.bulk_create(
         IndicatorTarget(indicator=i, year=project.last_year, value=10) for i in indicators
     )
+    # One indicator in ten has values: the others fill a whole page of the « no value » filter.
     IndicatorValue.objects.bulk_create(
-        IndicatorValue(indicator=i, period=str(project.first_year + y), value=y) for i in indicators for y in range(3)
+        IndicatorValue(indicator=i, period=str(project.first_year + y), value=y)
+        for i in indicators[::10]
+        for y in range(3)
     )
     FollowUpNote.objects.bulk_create(FollowUpNote(action=a, date=TODAY, text="Point d'étape") for a in made)
     Comment.objects.bulk_create(Comment(action=a, author="Lecteur", text="Bien vu") for a in made)
@@ -99,6 +102,12 @@ def member_pages(plan, extra):
         ("constat-edit", [slug, finding.pk]),
         ("steering", [slug]),
         ("panorama", [slug]),
+        ("indicator-list", [slug]),
+        ("indicator-list", [slug], {"manquant": "1"}),
+        ("indicator-detail", [slug, indicator.pk]),
+        ("indicator-value-add", [slug, indicator.pk]),
+        ("action-quick-update", [slug, guide.ref]),
+        ("account", []),
         ("project-documents", [slug]),
         *downloads(plan),
         ("home", []),
@@ -264,6 +273,11 @@ PAGES_BOUNDED_IN_THE_PROJECT = {
     "diagnostic",
     "constat-edit",
     "steering",
+    "indicator-list",
+    "indicator-detail",
+    "indicator-value-add",
+    "action-quick-update",
+    "account",
     "project-documents",
     "home",
     "public-plan",

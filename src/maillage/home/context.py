@@ -31,6 +31,7 @@ def project_menu(request, project, access):
             (_("Tableau de bord"), url("project-dashboard")),
             (_("Arborescence"), url("project-tree")),
             (_("Actions"), url("action-list")),
+            (_("Indicateurs"), url("indicator-list")),
             (_("Partenaires"), url("partner-directory")),
             (_("Gouvernance"), url("governance")),
             (pgettext("steering", "Pilotage"), url("steering")),

@@ -23,6 +23,7 @@ two agree.
 """
 
 import copy
+import datetime
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,9 @@ from pathlib import Path
 import jsonschema_rs
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
+
+from maillage.evaluation import periods
+from maillage.evaluation.years import YearRule
 
 SCHEMA_ID = "maillage/project@1"
 SCHEMA_PATH = Path(__file__).with_name("project-1.schema.json")
@@ -424,15 +428,29 @@ class ReferenceChecker:
                 if line.get("amount") is None:
                     self.problem(f"{path}.budget[{position}].amount", "montant manquant.")
             for position, indicator in enumerate(action.get("indicators", [])):
-                ipath = f"{path}.indicators[{position}]"
-                self.unique(indicator.get("targets", []), "year", f"{ipath}.targets", "année")
-                for number, target in enumerate(indicator.get("targets", [])):
-                    self.years(target["year"], target["year"], f"{ipath}.targets[{number}].year")
-                    if target["value"] is None:
-                        self.problem(f"{ipath}.targets[{number}].value", "cible manquante.")
-                for number, value in enumerate(indicator.get("values", [])):
-                    if value.get("value") is None and not (value.get("assessment") or "").strip():
-                        self.problem(f"{ipath}.values[{number}]", "indiquez une valeur ou une appréciation.")
+                self.check_indicator(indicator, f"{path}.indicators[{position}]")
+
+    def check_indicator(self, indicator, ipath):
+        """The indicators' years follow the same rule as the screens (maillage.evaluation.years)."""
+        rule = YearRule(self.first_year, self.last_year)
+        self.unique(indicator.get("targets", []), "year", f"{ipath}.targets", "année")
+        if problem := rule.baseline_problem(indicator.get("baseline_year")):
+            self.problem(f"{ipath}.baseline_year", problem)
+        for number, target in enumerate(indicator.get("targets", [])):
+            if problem := rule.target_problem(target["year"]):
+                self.problem(f"{ipath}.targets[{number}].year", problem)
+            if target["value"] is None:
+                self.problem(f"{ipath}.targets[{number}].value", "cible manquante.")
+        for number, value in enumerate(indicator.get("values", [])):
+            if value.get("value") is None and not (value.get("assessment") or "").strip():
+                self.problem(f"{ipath}.values[{number}]", "indiquez une valeur ou une appréciation.")
+            try:
+                measured = datetime.date.fromisoformat(value["date"]) if value.get("date") else None
+            except ValueError:
+                measured = None  # the schema reports a malformed date
+            placed = periods.place(value.get("period", ""), measured)
+            if problem := rule.value_problem(placed.year if placed else None):
+                self.problem(f"{ipath}.values[{number}].period", problem)
 
     def check_programmes(self):
         programmes = self.doc.get("programmes", [])

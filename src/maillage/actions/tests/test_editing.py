@@ -378,7 +378,7 @@ def test_indicator_errors_are_french_and_nothing_is_saved(plan, login):
     page = response.content.decode()
     assert response.status_code == 422
     assert "Ce champ est obligatoire." in page
-    assert "Les années doivent être comprises dans la période du projet" in page
+    assert "Une cible porte sur une année du plan, de 2023 à 2026." in page  # maillage.evaluation.years
     assert "Indiquez une valeur ou une appréciation." in page
     assert not Indicator.objects.filter(action=plan.led).exists() and not plan.led.changes.exists()
 

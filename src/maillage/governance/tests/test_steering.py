@@ -134,7 +134,11 @@ def test_the_steering_page_reads_like_the_committee_needs(client):
     assert shown == sorted(shown) and len(shown) == 4  # the most overdue first
     assert "Léa Pilote" in table and "Mairie de Trifouillis" in table and "31/12/2024" in table
     assert f'href="/projets/{project.slug}/actions/?retard=1&amp;tri=fin"' in html
-    assert 'id="steering-indicators"' in html and "Guides distribués" in html  # the indicator block's include point
+    indicators = html[html.index('id="steering-indicators-title"') :]
+    indicators = indicators[: indicators.index("</table>")]
+    # The evaluation app's progress: the indicator, its last value or its absence, the period to fill.
+    assert "maillage-progress-table" in indicators and "Guides distribués" in indicators
+    assert "Aucune valeur" in indicators
     budget = html[html.index('id="steering-budget-table"') :]
     assert "CAF du Rhône" in budget and "12" in budget and "9" in budget and "75 %" in budget
     decisions = html[html.index('id="steering-decision-list"') :]
@@ -182,7 +186,7 @@ def test_an_empty_project_has_a_steering_page(client):
     html = client.get(reverse("steering", args=[steered.project.slug])).content.decode()
     assert "Aucune action n’est en retard." in html and "Aucune ligne budgétaire en euros." in html
     assert "Aucune décision n’est encore enregistrée." in html and "Aucune réunion n’est programmée." in html
-    assert "Aucune action n’a encore d’indicateur." in html
+    assert "Aucun indicateur." in html
 
 
 def _decorate(project, n=10):

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from maillage.demo.loading import ensure_demo_accounts, load_demo
+from maillage.evaluation.tasks import ensure_scheduled
 
 
 class Command(BaseCommand):
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         worker = None if no_worker else subprocess.Popen([sys.executable, "-m", "maillage", "db_worker", "--no-reload"])
         if worker:
             self.stdout.write(f"Travailleur des tâches de fond lancé (processus {worker.pid}).")
+            ensure_scheduled()  # the daily digest job (maillage.evaluation.tasks), queued once
             # Stopped by a TERM signal too (not only Ctrl-C), the worker is stopped with the server.
             signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
