@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from maillage.actions.models import Action
 
 WHATS = ["project", "panorama", "calendar", "tree", "action", "tables", "meetings"]
+# Documents named with an argument ("comparison:12:current"): kind -> parse(project, argument) -> What,
+# registered by the module that writes them (``register_what``).
+PARSERS: dict[str, object] = {}
 
 # (format, what kind) -> writer; filled by the modules below.
 WRITERS: dict[tuple[str, str], object] = {}
@@ -20,6 +23,7 @@ EXPORT_MODULES: list[str] = [
     "maillage.documents.ical",
     "maillage.documents.diagram",
     "maillage.documents.annex.writers",
+    "maillage.versions.documents",
 ]
 
 
@@ -34,9 +38,12 @@ class What:
     kind: str
     action: Action | None = None
     actions: object = None
+    argument: str = ""  # what follows the kind for the documents of ``PARSERS``
 
     @property
     def suffix(self) -> str:
+        if self.argument:
+            return f"{self.kind}-{self.argument.replace(':', '-')}"
         return f"{self.kind}-{self.action.ref}" if self.action else self.kind
 
 
@@ -47,6 +54,12 @@ def register(format: str, *kinds: str):
         return writer
 
     return decorator
+
+
+def register_what(kind: str, parse):
+    """A document kind that takes an argument; ``parse(project, argument)`` returns its What or raises ExportError."""
+    PARSERS[kind] = parse
+    return parse
 
 
 def load_writers():
@@ -62,8 +75,12 @@ def formats() -> list[str]:
 def parse_what(project, text: str) -> What:
     """``project``, ``panorama``… or ``action:REF`` for one fiche."""
     kind, _, ref = text.partition(":")
+    load_writers()
+    if kind in PARSERS:
+        return PARSERS[kind](project, ref)
     if kind not in WHATS:
-        raise ExportError(f"Document « {text} » inconnu. Documents possibles : {', '.join(WHATS)} (action:RÉF).")
+        known = ", ".join([*WHATS, *PARSERS])
+        raise ExportError(f"Document « {text} » inconnu. Documents possibles : {known} (action:RÉF).")
     if kind == "action":
         if not ref:
             raise ExportError("Précisez la fiche : --what action:RÉF (par exemple action:A1-01).")

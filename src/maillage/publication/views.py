@@ -14,6 +14,7 @@ from maillage.actions.sheet import filled_rows
 from maillage.actions.vocabulary import project_labels
 from maillage.projects.models import Project
 from maillage.projects.tree import build_tree, unplaced_actions, walk
+from maillage.versions.public import plan_context, public_state, snapshot_action
 
 
 def _published(request, slug):
@@ -34,6 +35,12 @@ def published_projects(request):
 
 def plan(request, slug):
     project = _published(request, slug)
+    version = public_state(project)
+    breadcrumb = {"links": [_published_link()], "current": project.title}
+    if version.plan is not None:
+        # An update is being prepared: the adopted version, from its stored document (maillage.versions).
+        context = {**plan_context(version.plan), "project": project, "public_version": version, "snapshot": True}
+        return render(request, "publication/plan.html", {**context, "breadcrumb_data": breadcrumb})
     actions = Action.objects.filter(project=project, parent__isnull=True).only(
         "pk", "ref", "code", "title", "status", "project_id", "position"
     )
@@ -49,13 +56,17 @@ def plan(request, slug):
         "counts": [(code, labels["status"][code], counts[code]) for code in STATUS_ORDER if counts[code]],
         "total": total,
         "done_share": round(100 * counts["done"] / total) if total else 0,
-        "breadcrumb_data": {"links": [_published_link()], "current": project.title},
+        "public_version": version,
+        "breadcrumb_data": breadcrumb,
     }
     return render(request, "publication/plan.html", context)
 
 
 def action(request, slug, ref):
     project = _published(request, slug)
+    version = public_state(project)
+    if version.plan is not None:
+        return snapshot_action(request, project, version, ref)
     queryset = Action.objects.filter(project=project).prefetch_related(
         "nodes__level",
         "periods",
