@@ -351,7 +351,7 @@ def side_of(project: Project, ident: str) -> Side:
         return current_side(project)
     if not str(ident).isdigit():
         raise Version.DoesNotExist(ident)
-    version = Version.objects.filter(project=project, pk=int(ident)).first()
+    version = Version.objects.filter(project=project, pk=int(ident)).defer(None).first()  # with its document
     if version is None:
         raise Version.DoesNotExist(ident)
     if version.is_open_update:

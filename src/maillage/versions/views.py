@@ -54,8 +54,10 @@ def _crumbs(project, current=None, *links):
     return {"links": [home, versions, *links], "current": current}
 
 
-def _version(project, pk) -> Version:
-    version = Version.objects.filter(project=project, pk=pk).only(*LIST_FIELDS).first()
+def _version(project, pk, document=False) -> Version:
+    """The project's version (404 for any other id), with its document only when asked."""
+    fields = [*LIST_FIELDS, "document"] if document else LIST_FIELDS
+    version = Version.objects.filter(project=project, pk=pk).only(*fields).first()
     if version is None:
         raise Http404
     return version
@@ -94,12 +96,12 @@ def versions(request, project, take_form=None):
     return render(request, "versions/versions.html", context, status=400 if take_form else 200)
 
 
-@project_view()
+@project_view(public=None)
 def version_detail(request, project, pk):
-    version = _version(project, pk)
+    version = _version(project, pk, document=True)
     if version.is_open_update:
         return redirect("update", project.slug)
-    plan = Plan(Version.objects.only("pk", "document").get(pk=version.pk).read())
+    plan = Plan(version.read())
     context = {
         "project": project,
         "version": version,
@@ -114,12 +116,12 @@ def version_detail(request, project, pk):
     return render(request, "versions/version.html", context)
 
 
-@project_view()
+@project_view(public=None)
 def version_action(request, project, pk, ref):
-    version = _version(project, pk)
+    version = _version(project, pk, document=True)
     if version.is_open_update:
         return redirect("action-detail", project.slug, ref)
-    plan = Plan(Version.objects.only("pk", "document").get(pk=version.pk).read())
+    plan = Plan(version.read())
     fiche = plan.fiche(ref)
     if fiche is None:
         raise Http404
@@ -138,13 +140,13 @@ def version_action(request, project, pk, ref):
 
 
 @require_safe
-@project_view()
+@project_view(public=None)
 def version_document(request, project, pk):
     """The stored interchange document, as exported at that moment (members only: it names people)."""
-    version = _version(project, pk)
+    version = _version(project, pk, document=True)
     if version.is_open_update:
         raise Http404
-    text = Version.objects.only("pk", "document").get(pk=version.pk).json_text()
+    text = version.json_text()
     response = HttpResponse(text, content_type="application/json; charset=utf-8")
     name = f"{project.slug}-version-{version.pk}-{version.date.isoformat()}.json"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
