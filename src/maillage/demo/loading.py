@@ -127,4 +127,4 @@ def demo_readers_group() -> Group:
     return group
 
 
-MAILLAGE_APPS = ["projects", "actions", "partners", "territories", "governance", "diagnostic", "evaluation"]
+MAILLAGE_APPS = ["projects", "actions", "partners", "territories", "governance", "diagnostic", "evaluation", "versions"]

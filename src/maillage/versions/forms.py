@@ -24,6 +24,10 @@ class TakeVersionForm(DsfrBaseForm):
     reference = forms.CharField(label=_("Référence de la délibération"), max_length=255, required=False)
     body = forms.CharField(label=_("Instance qui a délibéré"), max_length=255, required=False)
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "adoption-%s")
+        super().__init__(*args, **kwargs)
+
     def clean(self):
         data = super().clean()
         if data.get("adopted") and not data.get("deliberation_date"):
@@ -109,6 +113,10 @@ class PeriodForm(DsfrBaseForm):
     first_year = forms.IntegerField(label=_("Première année"), min_value=1990, max_value=2100)
     last_year = forms.IntegerField(label=_("Dernière année"), min_value=1990, max_value=2100)
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "periode-%s")  # the update screen holds the adoption form's fields too
+        super().__init__(*args, **kwargs)
+
 
 class AdoptForm(DsfrBaseForm):
     label = forms.CharField(label=_("Libellé de la version adoptée"), max_length=255)
@@ -119,3 +127,7 @@ class AdoptForm(DsfrBaseForm):
         help_text=_("Par exemple « Délibération n° 2025-042 du conseil municipal »."),
     )
     body = forms.CharField(label=_("Instance qui a délibéré"), max_length=255, required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "adoption-%s")
+        super().__init__(*args, **kwargs)
