@@ -27,6 +27,7 @@ from datetime import date
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from maillage.actions.history import field_label
 from maillage.actions.models import SECTIONS
@@ -267,7 +268,7 @@ class Comparison:
         return not any(getattr(self, kind) for kind in KINDS)
 
     def counts(self) -> list[tuple[str, str, int]]:
-        return [(kind, KIND_LABELS[kind], len(getattr(self, kind))) for kind in KINDS]
+        return [(kind, str(KIND_LABELS[kind]), len(getattr(self, kind))) for kind in KINDS]
 
     def as_dict(self) -> dict:
         """The JSON of ``maillage diff --format json`` (docs/versions.md)."""
@@ -285,21 +286,18 @@ class Comparison:
             grouped.setdefault(change["ref"], []).append(change)
         return [({"ref": ref, "title": changes[0]["title"]}, changes) for ref, changes in grouped.items()]
 
-    def new_ref(self, old_ref: str) -> str | None:
-        return self.action_matches.get(old_ref)
-
 
 KIND_LABELS = {
-    "nodes_added": "Nœuds ajoutés",
-    "nodes_removed": "Nœuds retirés",
-    "nodes_renamed": "Nœuds renommés ou renumérotés",
-    "nodes_moved": "Nœuds déplacés",
-    "actions_added": "Actions ajoutées",
-    "actions_removed": "Actions retirées",
-    "actions_moved": "Actions déplacées dans l'arborescence",
-    "refs_changed": "Actions renumérotées",
-    "status_changes": "Changements de statut",
-    "fields_changed": "Champs de fiche modifiés",
+    "nodes_added": gettext_lazy("Nœuds ajoutés"),
+    "nodes_removed": gettext_lazy("Nœuds retirés"),
+    "nodes_renamed": gettext_lazy("Nœuds renommés ou renumérotés"),
+    "nodes_moved": gettext_lazy("Nœuds déplacés"),
+    "actions_added": gettext_lazy("Actions ajoutées"),
+    "actions_removed": gettext_lazy("Actions retirées"),
+    "actions_moved": gettext_lazy("Actions déplacées dans l'arborescence"),
+    "refs_changed": gettext_lazy("Actions renumérotées"),
+    "status_changes": gettext_lazy("Changements de statut"),
+    "fields_changed": gettext_lazy("Champs de fiche modifiés"),
 }
 
 
@@ -404,22 +402,15 @@ def _action_entry(plan: Plan, action: dict) -> dict:
 
 # (column, heading): the seed's four columns first, then what else an update may hold.
 PANORAMA_COLUMNS = [
-    ("done", "Actions terminées"),
-    ("postponed", "Actions reportées"),
-    ("new", "Actions nouvelles"),
-    ("continuous", "Actions en continu"),
-    ("ongoing", "Actions en cours ou à venir"),
-    ("abandoned", "Actions abandonnées"),
-    ("already_done", "Actions déjà terminées"),
-    ("dropped", "Actions retirées du plan"),
+    ("done", gettext_lazy("Actions terminées")),
+    ("postponed", gettext_lazy("Actions reportées")),
+    ("new", gettext_lazy("Actions nouvelles")),
+    ("continuous", gettext_lazy("Actions en continu")),
+    ("ongoing", gettext_lazy("Actions en cours ou à venir")),
+    ("abandoned", gettext_lazy("Actions abandonnées")),
+    ("already_done", gettext_lazy("Actions déjà terminées")),
+    ("dropped", gettext_lazy("Actions retirées du plan")),
 ]
-PANORAMA_HEADINGS = dict(PANORAMA_COLUMNS)
-
-
-def panorama_column(comparison: Comparison, new_ref: str) -> str:
-    """Where one top-level action of the new state goes in the panorama of the update."""
-    old_ref = next((o for o, n in comparison.action_matches.items() if n == new_ref), None)
-    return _column(comparison, old_ref, new_ref)
 
 
 def _column(comparison, old_ref, new_ref) -> str:
@@ -457,7 +448,7 @@ class Panorama:
     def columns(self) -> list[tuple[str, str, int]]:
         """The columns in use, the seed's four always first."""
         return [
-            (code, heading, self.counts.get(code, 0))
+            (code, str(heading), self.counts.get(code, 0))
             for code, heading in PANORAMA_COLUMNS
             if self.counts.get(code) or code in ("done", "postponed", "new", "continuous")
         ]
@@ -530,10 +521,10 @@ def _prune(groups: list[PanoramaGroup]) -> list[PanoramaGroup]:
 # --- the renewal bilan: what became of each action of version N in version N+1 ------------------------
 
 FATES = [
-    ("continued", "Poursuivie"),
-    ("changed", "Poursuivie avec des changements"),
-    ("closed", "Close"),
-    ("dropped", "Non reprise"),
+    ("continued", gettext_lazy("Poursuivie")),
+    ("changed", gettext_lazy("Poursuivie avec des changements")),
+    ("closed", gettext_lazy("Close")),
+    ("dropped", gettext_lazy("Non reprise")),
 ]
 FATE_LABELS = dict(FATES)
 CLOSED = {"done", "abandoned"}
@@ -550,7 +541,7 @@ class Fate:
 
     @property
     def label(self) -> str:
-        return FATE_LABELS[self.fate]
+        return str(FATE_LABELS[self.fate])
 
 
 @dataclass
@@ -563,7 +554,7 @@ class Bilan:
 
     @property
     def fates(self):
-        return [(code, label, self.counts.get(code, 0)) for code, label in FATES]
+        return [(code, str(label), self.counts.get(code, 0)) for code, label in FATES]
 
     @property
     def total(self) -> int:

@@ -23,6 +23,10 @@ from .taking import CURRENT, comparison_of
 KINDS = ["comparison", "update-panorama", "renewal"]
 
 
+def _kind_label(kind: str) -> str:
+    return str(KIND_LABELS[kind])
+
+
 def _side_text(side) -> str:
     when = date_format(side.date, "j F Y") if side.date else ""
     return f"{side.label} ({when})" if when else side.label
@@ -98,7 +102,7 @@ def comparison_document(comparison: Comparison) -> Document:
     if comparison.nodes_added:
         tree.append(
             Section(
-                KIND_LABELS["nodes_added"],
+                _kind_label("nodes_added"),
                 2,
                 [
                     _lines(
@@ -113,7 +117,7 @@ def comparison_document(comparison: Comparison) -> Document:
     if comparison.nodes_removed:
         tree.append(
             Section(
-                KIND_LABELS["nodes_removed"],
+                _kind_label("nodes_removed"),
                 2,
                 [
                     _lines(
@@ -129,7 +133,7 @@ def comparison_document(comparison: Comparison) -> Document:
         before = lambda e: f"{e['old_code']} — {e['old_title']}" if e.get("old_code") else e["old_title"]  # noqa: E731
         tree.append(
             Section(
-                KIND_LABELS["nodes_renamed"],
+                _kind_label("nodes_renamed"),
                 2,
                 [_lines(comparison.nodes_renamed, [before, _node_name], [0.5, 0.5], ["Avant", "Après"])],
             )
@@ -137,7 +141,7 @@ def comparison_document(comparison: Comparison) -> Document:
     if comparison.nodes_moved:
         tree.append(
             Section(
-                KIND_LABELS["nodes_moved"],
+                _kind_label("nodes_moved"),
                 2,
                 [
                     _lines(
@@ -156,7 +160,7 @@ def comparison_document(comparison: Comparison) -> Document:
     if comparison.actions_added:
         actions.append(
             Section(
-                KIND_LABELS["actions_added"],
+                _kind_label("actions_added"),
                 2,
                 [
                     _lines(
@@ -171,7 +175,7 @@ def comparison_document(comparison: Comparison) -> Document:
     if comparison.actions_removed:
         actions.append(
             Section(
-                KIND_LABELS["actions_removed"],
+                _kind_label("actions_removed"),
                 2,
                 [
                     _lines(
@@ -186,7 +190,7 @@ def comparison_document(comparison: Comparison) -> Document:
     if comparison.actions_moved:
         actions.append(
             Section(
-                KIND_LABELS["actions_moved"],
+                _kind_label("actions_moved"),
                 2,
                 [
                     _lines(
@@ -201,7 +205,7 @@ def comparison_document(comparison: Comparison) -> Document:
     if comparison.refs_changed:
         actions.append(
             Section(
-                KIND_LABELS["refs_changed"],
+                _kind_label("refs_changed"),
                 2,
                 [
                     _lines(
@@ -216,7 +220,7 @@ def comparison_document(comparison: Comparison) -> Document:
     if comparison.status_changes:
         actions.append(
             Section(
-                KIND_LABELS["status_changes"],
+                _kind_label("status_changes"),
                 2,
                 [
                     _lines(
@@ -242,7 +246,7 @@ def comparison_document(comparison: Comparison) -> Document:
         for entry, changes in comparison.fields_by_action()
     ]
     body.append(
-        Section(KIND_LABELS["fields_changed"], 1, fiches or [Paragraph("Aucune fiche modifiée.")], page_break=True)
+        Section(_kind_label("fields_changed"), 1, fiches or [Paragraph("Aucune fiche modifiée.")], page_break=True)
     )
     return Document(
         title=f"Comparaison de deux versions du plan — {comparison.new.plan.title}",

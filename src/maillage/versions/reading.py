@@ -135,9 +135,6 @@ class Plan:
     def status_label(self, status: str) -> str:
         return self.labels["status"].get(status, status)
 
-    def action_label(self, action: dict) -> str:
-        return f"{action.get('code') or action['ref']} — {action['title']}"
-
     def node_labels(self, ref: str) -> list[str]:
         return [node.label for node in self.placements.get(ref, [])]
 
