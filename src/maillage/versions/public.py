@@ -34,9 +34,10 @@ def public_state(project) -> PublicState:
         .first()
     )
     updating = Version.objects.filter(project=project, kind=Version.Kind.UPDATE, state=Version.State.DRAFT).exists()
-    updated_on = project.updated_on
+    dates = [project.updated_on]  # adopting an update sets it; an import may bring a later one
     if adopted is not None and adopted.kind == Version.Kind.UPDATE:
-        updated_on = adopted.date
+        dates.append(adopted.date)
+    updated_on = max((d for d in dates if d), default=None)
     state = PublicState(adopted, updating and adopted is not None, updated_on)
     if state.updating:
         stored = Version.objects.only("pk", "document").get(pk=adopted.pk)
