@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "maillage.imports",
     "maillage.demo",
     "maillage.publication",
+    "maillage.versions",
 ]
 
 MIDDLEWARE = [

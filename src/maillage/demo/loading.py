@@ -46,8 +46,13 @@ def demo_documents() -> list[dict]:
 
 @transaction.atomic
 def load_demo() -> list[Project]:
-    """(Re)load every demo project, replacing the ones already there."""
-    return [import_document(document, replace=True) for document in demo_documents()]
+    """(Re)load every demo project, replacing the ones already there, then the versions of the projects
+    whose seed gives two states (``maillage.versions.demo``)."""
+    from maillage.versions.demo import load_demo_versions
+
+    projects = [import_document(document, replace=True) for document in demo_documents()]
+    load_demo_versions()
+    return projects
 
 
 @transaction.atomic

@@ -11,7 +11,10 @@ from dataclasses import dataclass
 
 from maillage.actions.models import Action
 
-WHATS = ["project", "panorama", "calendar", "tree", "action", "tables", "meetings", "copil"]
+WHATS = ["project", "panorama", "calendar", "tree", "action", "tables", "meetings"]
+# Documents named with an argument ("comparison:12:current"): kind -> parse(project, argument) -> What,
+# registered by the module that writes them (``register_what``).
+PARSERS: dict[str, object] = {}
 
 # (format, what kind) -> writer; filled by the modules below.
 WRITERS: dict[tuple[str, str], object] = {}
@@ -21,6 +24,7 @@ EXPORT_MODULES: list[str] = [
     "maillage.documents.diagram",
     "maillage.documents.annex.writers",
     "maillage.governance.note",
+    "maillage.versions.documents",
 ]
 
 
@@ -35,13 +39,18 @@ class What:
     kind: str
     action: Action | None = None
     actions: object = None
-    subject: object = None  # the object a document is about, besides a fiche: the meeting of a COPIL note
+    argument: str = ""  # what follows the kind for the documents of ``PARSERS``
+    subject: object = None  # the object a document of ``PARSERS`` is about: the meeting of a COPIL note
 
     @property
     def suffix(self) -> str:
         if self.action:
             return f"{self.kind}-{self.action.ref}"
-        return f"{self.kind}-{self.subject.pk}" if self.subject is not None else self.kind
+        if self.subject is not None:
+            return f"{self.kind}-{self.subject.pk}"
+        if self.argument:
+            return f"{self.kind}-{self.argument.replace(':', '-')}"
+        return self.kind
 
 
 def register(format: str, *kinds: str):
@@ -51,6 +60,12 @@ def register(format: str, *kinds: str):
         return writer
 
     return decorator
+
+
+def register_what(kind: str, parse):
+    """A document kind that takes an argument; ``parse(project, argument)`` returns its What or raises ExportError."""
+    PARSERS[kind] = parse
+    return parse
 
 
 def load_writers():
@@ -63,31 +78,15 @@ def formats() -> list[str]:
     return sorted({"json", *(format for format, _kind in WRITERS)})
 
 
-def _meeting(project, ref: str):
-    """The meeting ``ref`` (its id) of the project, for ``copil:ID``."""
-    from maillage.governance.models import Meeting
-
-    if not ref:
-        raise ExportError("Précisez la réunion : --what copil:ID (l'identifiant est dans l'adresse de sa page).")
-    meeting = Meeting.objects.filter(project=project, pk=ref).first() if ref.isdigit() else None
-    if meeting is None:
-        raise ExportError(f"Réunion « {ref} » introuvable dans le projet « {project.slug} ».")
-    return meeting
-
-
-# Documents about one object of the project, named ``kind:REF``: kind -> the function finding the object.
-SUBJECTS = {"copil": _meeting}
-
-
 def parse_what(project, text: str) -> What:
-    """``project``, ``panorama``… ``action:REF`` for one fiche, ``copil:ID`` for the note of a meeting."""
+    """``project``, ``panorama``… or ``action:REF`` for one fiche."""
     kind, _, ref = text.partition(":")
+    load_writers()
+    if kind in PARSERS:
+        return PARSERS[kind](project, ref)
     if kind not in WHATS:
-        raise ExportError(
-            f"Document « {text} » inconnu. Documents possibles : {', '.join(WHATS)} (action:RÉF, copil:ID)."
-        )
-    if kind in SUBJECTS:
-        return What(kind, subject=SUBJECTS[kind](project, ref))
+        known = ", ".join([*WHATS, *PARSERS])
+        raise ExportError(f"Document « {text} » inconnu. Documents possibles : {known} (action:RÉF, copil:ID…).")
     if kind == "action":
         if not ref:
             raise ExportError("Précisez la fiche : --what action:RÉF (par exemple action:A1-01).")
@@ -96,7 +95,7 @@ def parse_what(project, text: str) -> What:
             raise ExportError(f"Fiche action « {ref} » introuvable dans le projet « {project.slug} ».")
         return What(kind, action)
     if ref:
-        raise ExportError(f"« {text} » : seules une fiche action et une réunion se désignent avec « : ».")
+        raise ExportError(f"« {text} » : ce document ne se précise pas avec « : ».")
     return What(kind)
 
 

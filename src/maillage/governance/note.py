@@ -14,7 +14,7 @@ from maillage.actions.vocabulary import project_labels
 from maillage.documents.annex.building import amount, french_date
 from maillage.documents.annex.model import BulletList, Document, Paragraph, Section, Table, cell, text_blocks
 from maillage.documents.annex.writers import RENDERERS
-from maillage.documents.registry import What, register
+from maillage.documents.registry import ExportError, What, register, register_what
 
 from .changes import describe
 from .models import Attendance, BodyMember, Decision, Meeting
@@ -225,5 +225,16 @@ def _writer(format: str):
     return write
 
 
+def parse(project, ref: str) -> What:
+    """``copil:ID``: the note of the project's meeting ``ID``."""
+    if not ref:
+        raise ExportError("Précisez la réunion : --what copil:ID (l'identifiant est dans l'adresse de sa page).")
+    meeting = Meeting.objects.filter(project=project, pk=ref).first() if ref.isdigit() else None
+    if meeting is None:
+        raise ExportError(f"Réunion « {ref} » introuvable dans le projet « {project.slug} ».")
+    return What("copil", subject=meeting)
+
+
+register_what("copil", parse)
 for _format in RENDERERS:
     register(_format, "copil")(_writer(_format))

@@ -19,6 +19,7 @@ from maillage.partners.models import Organisation, Person
 from maillage.projects.listing import PAGE_SIZE
 from maillage.projects.tests.conftest import build_plan
 from maillage.projects.tests.factories import ProjectFactory
+from maillage.versions.taking import take_version
 
 TODAY = datetime.date.today()
 
@@ -66,7 +67,15 @@ def furnish(plan, actions=60):
     )
     FollowUpNote.objects.bulk_create(FollowUpNote(action=a, date=TODAY, text="Point d'étape") for a in made)
     Comment.objects.bulk_create(Comment(action=a, author="Lecteur", text="Bien vu") for a in made)
-    return {"body": body, "meeting": meeting, "decision": decision, "organisation": organisation, "person": person}
+    version = take_version(project, label="Version adoptée", adopted=True, date=TODAY, reference="D-1")
+    return {
+        "body": body,
+        "meeting": meeting,
+        "decision": decision,
+        "organisation": organisation,
+        "person": person,
+        "version": version,
+    }
 
 
 # (name, args from the plan and its furniture, who asks). Members' pages are asked by the coordinator.
@@ -108,6 +117,9 @@ def member_pages(plan, extra):
         ("indicator-value-add", [slug, indicator.pk]),
         ("action-quick-update", [slug, guide.ref]),
         ("account", []),
+        ("versions", [slug]),
+        ("version-detail", [slug, extra["version"].pk]),
+        ("version-action", [slug, extra["version"].pk, guide.ref]),
         ("project-documents", [slug]),
         *downloads(plan),
         ("home", []),
@@ -278,6 +290,7 @@ PAGES_BOUNDED_IN_THE_PROJECT = {
     "indicator-value-add",
     "action-quick-update",
     "account",
+    "versions",
     "project-documents",
     "home",
     "public-plan",

@@ -52,6 +52,7 @@ PLAN_MODELS = [
     "partners.Organisation",
     "partners.Person",
     "territories.Territory",
+    "versions.Version",  # the public pages show the adopted version while an update is being prepared
 ]
 
 STAMP_KEY = "plan-stamp:{slug}"

@@ -26,6 +26,7 @@ from maillage.actions.models import Action
 from maillage.actions.progress import STATUS_ORDER
 from maillage.actions.vocabulary import project_labels
 from maillage.partners.models import Person
+from maillage.versions.taking import take_adoption_if_due
 
 from . import editing
 from .creation import create_project, free_slug, set_level_names
@@ -145,10 +146,14 @@ def _settings_context(request, project, **forms):
 
 @project_view(need=MANAGE, public=None)
 def settings(request, project):
+    before_state, before_date = project.state, project.deliberation_date
     form = ProjectSettingsForm(_posted(request), instance=project)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Les paramètres du projet sont enregistrés."))
+        # Recording the adoption takes the plan's first version (maillage.versions).
+        if take_adoption_if_due(project, request.user, before_state=before_state, before_date=before_date):
+            messages.info(request, _("Le plan adopté est enregistré comme version : voir la page Versions."))
         return redirect("project-settings", project.slug)
     return render(request, "projects/settings.html", _settings_context(request, project, form=form))
 

@@ -16,6 +16,7 @@ from maillage.projects.forms import ProjectSearchForm
 from maillage.projects.listing import page_of
 from maillage.projects.models import Node, Project
 from maillage.projects.tree import branch_page, tree_page, walk
+from maillage.versions.public import plan_context, public_state, snapshot_action
 
 from .caching import cached_for_visitors
 
@@ -49,6 +50,12 @@ def _plan_actions(project):
 @cached_for_visitors("plan")
 def plan(request, slug):
     project = _published(request, slug)
+    version = public_state(project)
+    breadcrumb = {"links": [_published_link()], "current": project.title}
+    if version.plan is not None:
+        # An update is being prepared: the adopted version, from its stored document (maillage.versions).
+        context = {**plan_context(version.plan), "project": project, "public_version": version, "snapshot": True}
+        return render(request, "publication/plan.html", {**context, "breadcrumb_data": breadcrumb})
     drawn = tree_page(project, _plan_actions(project))
     counts = status_counts(project.actions.filter(parent__isnull=True))
     total = sum(counts.values())
@@ -62,7 +69,8 @@ def plan(request, slug):
         "counts": [(code, labels["status"][code], counts[code]) for code in STATUS_ORDER if counts[code]],
         "total": total,
         "done_share": round(100 * counts["done"] / total) if total else 0,
-        "breadcrumb_data": {"links": [_published_link()], "current": project.title},
+        "public_version": version,
+        "breadcrumb_data": breadcrumb,
     }
     return render(request, "publication/plan.html", context)
 
@@ -99,6 +107,9 @@ def branch(request, slug, node_id):
 @cached_for_visitors("action")
 def action(request, slug, ref):
     project = _published(request, slug)
+    version = public_state(project)
+    if version.plan is not None:
+        return snapshot_action(request, project, version, ref)
     queryset = Action.objects.filter(project=project).prefetch_related(
         "nodes__level",
         "periods",

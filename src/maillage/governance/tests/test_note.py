@@ -127,7 +127,7 @@ def test_parse_what_names_the_note_by_its_meeting():
     steered, meeting = _meeting_to_prepare()
     target = parse_what(steered.project, f"copil:{meeting.pk}")
     assert target.kind == "copil" and target.subject == meeting and target.suffix == f"copil-{meeting.pk}"
-    with pytest.raises(ExportError, match="seules une fiche action et une réunion"):
+    with pytest.raises(ExportError, match="ce document ne se précise pas"):
         parse_what(steered.project, "panorama:3")
 
 
