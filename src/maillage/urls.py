@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("maillage.governance.urls")),
     path("", include("maillage.diagnostic.urls")),
     path("", include("maillage.imports.urls")),
+    path("", include("maillage.campaigns.urls")),
 ]

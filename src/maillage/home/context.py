@@ -34,6 +34,7 @@ def project_menu(request, project, access):
             (_("Partenaires"), url("partner-directory")),
             (_("Gouvernance"), url("governance")),
             (_("Diagnostic"), url("diagnostic")),
+            (_("Évaluations"), url("campaign-list")),
             (_("Documents"), url("project-documents")),
         ]
     path = request.path

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from maillage.accounts.access import member_projects
 from maillage.actions.models import Action
 from maillage.actions.progress import OPEN, late_q, with_last_year
+from maillage.campaigns.mine import questionnaires
 from maillage.projects.models import Project
 
 MY_ACTIONS_SHOWN = 50
@@ -33,5 +34,6 @@ def home(request):
         "upcoming": upcoming,
         "led": led,
         "published": published.exclude(pk__in=projects.values("pk")),
+        "questionnaires": questionnaires(request.user),
     }
     return render(request, "home/home.html", context)
