@@ -4,6 +4,7 @@
 writes the file and reports progress through the writers' ``progress(done, total)`` callback.
 """
 
+import dataclasses
 import time
 
 from django.core.files.base import ContentFile
@@ -35,7 +36,7 @@ def target(project, what: str, format: str, query: str = "") -> What:
     writer_for(format, chosen)
     actions = filtered_actions(project, query)
     if actions is not None:
-        chosen = What(chosen.kind, chosen.action, actions)
+        chosen = dataclasses.replace(chosen, actions=actions)
     return chosen
 
 

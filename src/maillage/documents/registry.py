@@ -9,9 +9,17 @@ and the web views find every writer without knowing them.
 import importlib
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from maillage.actions.models import Action
 
 WHATS = ["project", "panorama", "calendar", "tree", "action", "tables", "meetings"]
+
+# Documents that name one object of another app, "kind:REF" (an evaluation campaign: "evaluation:bilan-2024"):
+# kind -> resolve(project, ref) -> What, registered with ``resolves`` by the module that writes them.
+RESOLVERS: dict[str, object] = {}
+# What an export's progress and page call the document.
+TITLES = {"project": _("Document du projet")}
 
 # (format, what kind) -> writer; filled by the modules below.
 WRITERS: dict[tuple[str, str], object] = {}
@@ -20,6 +28,7 @@ EXPORT_MODULES: list[str] = [
     "maillage.documents.ical",
     "maillage.documents.diagram",
     "maillage.documents.annex.writers",
+    "maillage.campaigns.report",
 ]
 
 
@@ -34,10 +43,15 @@ class What:
     kind: str
     action: Action | None = None
     actions: object = None
+    subject: object = None  # the object a resolver found for "kind:REF" (e.g. a campaign)
 
     @property
     def suffix(self) -> str:
-        return f"{self.kind}-{self.action.ref}" if self.action else self.kind
+        if self.action:
+            return f"{self.kind}-{self.action.ref}"
+        if self.subject is not None:
+            return f"{self.kind}-{getattr(self.subject, 'key', None) or self.subject.pk}"
+        return self.kind
 
 
 def register(format: str, *kinds: str):
@@ -47,6 +61,24 @@ def register(format: str, *kinds: str):
         return writer
 
     return decorator
+
+
+def resolves(kind: str, title=None):
+    """Register ``resolve(project, ref) -> What`` for the documents named "kind" or "kind:REF"."""
+
+    def decorator(resolve):
+        RESOLVERS[kind] = resolve
+        if kind not in WHATS:
+            WHATS.append(kind)
+        if title:
+            TITLES[kind] = title
+        return resolve
+
+    return decorator
+
+
+def title_of(what: str) -> str:
+    return str(TITLES.get(what.partition(":")[0], _("Document")))
 
 
 def load_writers():
@@ -60,8 +92,11 @@ def formats() -> list[str]:
 
 
 def parse_what(project, text: str) -> What:
-    """``project``, ``panorama``… or ``action:REF`` for one fiche."""
-    kind, _, ref = text.partition(":")
+    """``project``, ``panorama``… or ``action:REF`` for one fiche (or a registered "kind:REF")."""
+    kind, _colon, ref = text.partition(":")
+    load_writers()
+    if kind in RESOLVERS:
+        return RESOLVERS[kind](project, ref)
     if kind not in WHATS:
         raise ExportError(f"Document « {text} » inconnu. Documents possibles : {', '.join(WHATS)} (action:RÉF).")
     if kind == "action":

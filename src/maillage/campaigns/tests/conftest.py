@@ -26,13 +26,12 @@ class Scene:
     lead: Person
     other_lead: Person
     users: dict
-    answers: dict  # plan action key -> Answer
     quantitative: Indicator
     qualitative: Indicator
     other_project: object
 
     def answer(self, key) -> Answer:
-        return Answer.objects.get(pk=self.answers[key].pk)
+        return Answer.objects.get(campaign=self.campaign, action=self.plan.actions[key])
 
 
 def build_scene(django_capture_on_commit_callbacks=None, open_it=True) -> Scene:
@@ -65,10 +64,7 @@ def build_scene(django_capture_on_commit_callbacks=None, open_it=True) -> Scene:
     )
     if open_it:
         campaign = open_campaign(campaign, users["coordinator"])
-    answers = {
-        key: Answer.objects.filter(campaign=campaign, action=action).first() for key, action in plan.actions.items()
-    }
-    return Scene(plan, project, campaign, lead, other_lead, users, answers, quantitative, qualitative, other_project)
+    return Scene(plan, project, campaign, lead, other_lead, users, quantitative, qualitative, other_project)
 
 
 @pytest.fixture
