@@ -143,9 +143,16 @@ class QuestionForm(UnixNewlines, DsfrModelForm):
         self.fields["kind"].choices = [(code, label) for code, label in Question.Kind.choices if code not in taken]
         if self.instance.pk:
             self.initial["choices_text"] = "\n".join(self.instance.choices)
+        for name in ("scale_min", "scale_max"):
+            self.fields[name].required = False
+            self.fields[name].help_text = _("De 0 à 10 ; vide : 1 à 5.")
 
     def clean(self):
         data = super().clean()
+        if data.get("scale_min") is None:
+            data["scale_min"] = self.instance.scale_min if self.instance.pk else 1
+        if data.get("scale_max") is None:
+            data["scale_max"] = self.instance.scale_max if self.instance.pk else 5
         lines = [line.strip() for line in (data.get("choices_text") or "").splitlines()]
         data["choices"] = [line for line in lines if line]
         self.instance.choices = data["choices"]
