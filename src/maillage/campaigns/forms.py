@@ -22,11 +22,12 @@ from .models import Campaign, Proposal, Question
 OPEN_FIELDS = ["title", "due_date", "instructions"]
 
 
-class NodeChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        prefix = "\u00a0\u00a0" * (obj.depth - 1)
-        name = f"{obj.level.name} {obj.code}".strip() if obj.code else obj.level.name
-        return f"{prefix}{name} — {obj.title}"[:150]
+def node_label(node) -> str:
+    """ "Axe 1 — Accéder à ses droits", indented by its depth in the tree."""
+    prefix = "\u00a0\u00a0" * (node.depth - 1)
+    code = node.code if node.code and not node.code.casefold().startswith(node.level.name.casefold()) else ""
+    name = f"{node.level.name} {code}".strip() if code else (node.code or node.level.name)
+    return f"{prefix}{name} — {node.title}"[:150]
 
 
 def tree_ordered_nodes(project) -> list[Node]:
@@ -77,15 +78,16 @@ class CampaignForm(UnixNewlines, DsfrModelForm):
         self.project = project
         self.instance.project = project
         self.fields["title"].required = False
-        nodes = tree_ordered_nodes(project)
-        node_field = NodeChoice(
-            queryset=Node.objects.filter(project=project), required=False, label=_("Branche de l'arborescence")
-        )
-        node_field.choices = [("", "—")] + [(node.pk, node_field.label_from_instance(node)) for node in nodes]
-        node_field.help_text = self.fields["node"].help_text
-        self.fields["node"] = node_field
+        # The fields are changed in place: DSFR's form has already bound them (a replaced field would
+        # still be the one drawn and validated).
+        node = self.fields["node"]
+        node.queryset = Node.objects.filter(project=project)
+        node.label = _("Branche de l'arborescence")
+        node.required = False
+        node.choices = [("", "—")] + [(one.pk, node_label(one)) for one in tree_ordered_nodes(project)]
         self.fields["programme"].queryset = Programme.objects.filter(project=project).order_by("position", "title")
         self.fields["programme"].required = False
+        self.fields["programme"].empty_label = "—"
         if not self.instance.pk:
             year = datetime.date.today().year - 1
             self.initial.setdefault("first_year", max(min(year, project.last_year), project.first_year))
@@ -209,9 +211,10 @@ class AnswerForm(DsfrBaseForm):
         labels = project_labels(project)
         self.initial["version"] = answer.version
         self.groups = []  # (question, [field names]) in the questionnaire's order
-        for question in questions:
+        self.pairs = []  # (value field, comment field) of each indicator
+        for number, question in enumerate(questions, start=1):
             names = []
-            label = question.label
+            label = f"{number}. {question.label}"
             if question.kind == Question.Kind.TEXT:
                 field = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=TEXT_LIMIT)
             elif question.kind == Question.Kind.NUMBER:
@@ -256,12 +259,16 @@ class AnswerForm(DsfrBaseForm):
                         "",
                         names,
                     )
+                    self.pairs.append(tuple(names[-2:]))
                 self.groups.append((question, names))
                 continue
             self._add(question.key, field, label, question.help_text, names, question.required)
             self.groups.append((question, names))
         if not self.is_bound:
             self._fill_initial()
+
+    def indicator_pairs(self):
+        return [(self[value], self[comment]) for value, comment in self.pairs]
 
     def grouped(self):
         """(question, its bound fields) in the questionnaire's order, for the template."""

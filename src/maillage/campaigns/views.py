@@ -28,6 +28,7 @@ from maillage.partners.models import Person
 from . import opening, progress, questions, reminding, reviewing
 from .answering import AnswerConflict, active_questions, may_write, save_answer
 from .forms import AcceptForm, AnswerFilterForm, AnswerForm, CampaignForm, QuestionForm, ReturnForm
+from .mine import in_campaign
 from .models import Answer, AnswerIndicator, Campaign, Proposal, Question
 from .reading import answer_items, indicator_lines
 from .rules import is_respondent, may_answer, may_see, may_see_campaign
@@ -275,6 +276,7 @@ def campaign_detail(request, project, pk):
         page=page,
         report_what=what,
         exports=list(exports),
+        mine=in_campaign(request.user, campaign),
     )
     return render(request, "campaigns/detail.html", context)
 

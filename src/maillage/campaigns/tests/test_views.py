@@ -269,3 +269,34 @@ def test_the_project_menu_leads_to_the_campaigns(client, scene):
     page = page_of(client.get(url("campaign-list", scene)))
     assert f'href="{url("campaign-list", scene)}"' in page and "Évaluations" in page
     assert "Bilan annuel 2023" in page and "Nouvelle campagne" not in page
+
+
+def test_the_campaign_page_lists_the_leads_own_questionnaires(client, scene):
+    client.force_login(scene.users["lead"])
+    page = page_of(client.get(url("campaign-detail", scene, scene.campaign.pk)))
+    mine = page.split('id="my-answers-table"')[1].split("</table>")[0]
+    assert "A1 — Écrire le guide" in mine and "A3 — Café des parents" in mine and "A2 —" not in mine
+    client.force_login(scene.users["reader"])
+    assert 'id="my-answers-table"' not in page_of(client.get(url("campaign-detail", scene, scene.campaign.pk)))
+
+
+def test_a_branch_of_another_project_is_refused(client, draft_scene):
+    scene = draft_scene
+    from maillage.projects.models import Level, Node
+
+    level = Level.objects.create(project=scene.other_project, depth=1, name="Axe")
+    foreign = Node.objects.create(project=scene.other_project, level=level, title="Ailleurs")
+    client.force_login(scene.users["coordinator"])
+    response = client.post(
+        url("campaign-create", scene),
+        {
+            "kind": "final",
+            "first_year": 2023,
+            "last_year": 2026,
+            "due_date": "2099-01-31",
+            "scope": "node",
+            "node": foreign.pk,
+        },
+    )
+    assert "Sélectionnez un choix valide" in page_of(response)
+    assert not Campaign.objects.filter(kind="final").exists()
