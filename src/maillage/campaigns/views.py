@@ -572,8 +572,9 @@ def answer_page(request, project, pk, answer_pk):
         "asks_indicators": any(question.kind == Question.Kind.INDICATORS for question in asked),
         "events": list(answer.events.all()) if see_steps else [],
         "see_steps": see_steps,
-        "accept_form": AcceptForm(answer=answer, suggested=suggested) if review else None,
-        "return_form": ReturnForm() if review else None,
+        # Two forms on one page: their fields get ids of their own (both have a "comment").
+        "accept_form": AcceptForm(answer=answer, suggested=suggested, auto_id="accept-%s") if review else None,
+        "return_form": ReturnForm(auto_id="return-%s") if review else None,
         "next_to_review": next_to_review,
         "breadcrumb_data": _crumbs(
             project, _campaign_crumb(campaign), current=f"{answer.action.ref} — {answer.action.title}"
