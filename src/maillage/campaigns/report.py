@@ -17,6 +17,7 @@ campaign without one) and run as background exports with progress, like the anne
 
 import io
 from collections import defaultdict
+from copy import copy
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
@@ -300,7 +301,7 @@ def _indicator_table(indicator, given: AnswerIndicator | None) -> Table:
     return Table(["Période", "Valeur mesurée", "Cible", "Appréciation, commentaire"], rows, [0.2, 0.2, 0.2, 0.4])
 
 
-def indicators_section(answer: Answer, data: ReportData, draw) -> Section | None:
+def indicators_section(answer: Answer, data: ReportData, pictures: dict) -> Section | None:
     indicators = list(answer.action.indicators.all())
     if not indicators or not data.asks_indicators:
         return None
@@ -314,7 +315,7 @@ def indicators_section(answer: Answer, data: ReportData, draw) -> Section | None
             blocks.append(Paragraph(f"Non mesuré pour {data.campaign.value_period} : {row.comment}", "note"))
         series = charts.series_of(indicator)
         if series is not None:
-            png = draw(series, indicator.unit)
+            png = pictures.get(indicator.pk)
             if png:
                 blocks.append(
                     Image(
@@ -328,7 +329,7 @@ def indicators_section(answer: Answer, data: ReportData, draw) -> Section | None
     return Section("Indicateurs", 3, blocks)
 
 
-def answer_section(answer: Answer, data: ReportData, draw, page_break: bool) -> Section:
+def answer_section(answer: Answer, data: ReportData, pictures: dict, page_break: bool) -> Section:
     action = answer.action
     facts = [f"Statut : {data.labels('status', action.status)}"]
     leads = [person.name for person in answer.respondents.all()]
@@ -350,33 +351,29 @@ def answer_section(answer: Answer, data: ReportData, draw, page_break: bool) -> 
     if answer.review_comment:
         blocks.append(Paragraph("Commentaire de la coordination", "label"))
         blocks.extend(cell(answer.review_comment).blocks)
-    section = indicators_section(answer, data, draw)
+    section = indicators_section(answer, data, pictures)
     if section:
         blocks.append(section)
     return Section(action_label(action), 2, blocks, page_break=page_break)
 
 
-def chart_count(data: ReportData) -> int:
+def chart_jobs(data: ReportData) -> list:
+    """(indicator id, series, unit) of every chart the report shows (an indicator is in one answer only)."""
     if not data.asks_indicators:
-        return 0
-    return sum(
-        1 for answer in data.answers for indicator in answer.action.indicators.all() if charts.series_of(indicator)
-    )
+        return []
+    jobs = []
+    for answer in data.answers:
+        for indicator in answer.action.indicators.all():
+            series = charts.series_of(indicator)
+            if series is not None:
+                jobs.append((indicator.pk, series, indicator.unit))
+    return jobs
 
 
 def report_document(data: ReportData, report=None) -> Document:
-    """The report; ``report(done, total)`` is called as each chart is drawn (the slow part of building)."""
+    """The report; ``report(done, total)`` is called as the charts are drawn (the slow part of building)."""
     campaign, project = data.campaign, data.project
-    total_charts = chart_count(data)
-    drawn = [0]
-
-    def draw(series, unit):
-        png = charts.chart_png(series, unit)
-        drawn[0] += 1
-        if report:
-            report(drawn[0], total_charts)
-        return png
-
+    pictures = charts.draw_many(chart_jobs(data), progress=report)
     by_root: dict[int, list[Answer]] = defaultdict(list)
     for answer in data.answers:
         roots = roots_of(answer, data)
@@ -388,7 +385,9 @@ def report_document(data: ReportData, report=None) -> Document:
     for title, answers in groups:
         if not answers:
             continue
-        sections = [answer_section(answer, data, draw, page_break=index > 0) for index, answer in enumerate(answers)]
+        sections = [
+            answer_section(answer, data, pictures, page_break=index > 0) for index, answer in enumerate(answers)
+        ]
         body.append(Section(title, 1, sections, page_break=True))
     if not data.answers:
         body.append(Section("Réponses", 1, [Paragraph("Aucune réponse n'a encore été acceptée.")], page_break=True))
@@ -436,13 +435,20 @@ def write_sheet(sheet, title: str, headers: list[str], rows: list[list]):
     bold = Font(bold=True)
     for column, header in enumerate(headers, start=1):
         put(sheet, 1, column, header).font = bold
-    wrap = Alignment(vertical="top", wrap_text=True)
+    # One wrapped style, shared by every text cell (setting a style cell by cell costs more than the text).
+    prototype = sheet.cell(row=1, column=len(headers) + 1)
+    prototype.alignment = Alignment(vertical="top", wrap_text=True)
+    wrapped = prototype._style
+    sheet._cells.pop((1, len(headers) + 1), None)
     widths = [min(max(len(header), 8), 40) for header in headers]
     for number, values in enumerate(rows, start=2):
         for column, value in enumerate(values, start=1):
             target = put(sheet, number, column, value)
-            if isinstance(value, str):
-                target.alignment = wrap
+            if isinstance(value, str) and value:
+                quoted = target.quotePrefix
+                target._style = copy(wrapped)
+                if quoted:
+                    target.quotePrefix = True
                 widths[column - 1] = min(max(widths[column - 1], len(value.split("\n")[0])), 60)
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width + 2

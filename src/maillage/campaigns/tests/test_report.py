@@ -227,3 +227,15 @@ def test_the_workbook_function_takes_the_loaded_data(reviewed):
     from maillage.campaigns.report import load
 
     assert workbook(load(reviewed.campaign)).startswith(b"PK")
+
+
+def test_many_charts_are_drawn_by_a_pool_of_processes_with_the_same_pictures():
+    from maillage.campaigns.charts import Series, draw_many
+
+    jobs = [(n, Series(["2022", "2023"], {"2022": n, "2023": n + 5}, {"2023": 10}), "personnes") for n in range(3)]
+    seen = []
+    alone = draw_many(jobs)
+    pooled = draw_many(jobs, progress=lambda done, total: seen.append((done, total)), workers=2, parallel_above=0)
+    assert set(pooled) == {0, 1, 2} and all(png.startswith(b"\x89PNG") for png in pooled.values())
+    assert pooled == alone
+    assert seen[-1] == (3, 3)
