@@ -189,7 +189,9 @@ def open_campaign(campaign: Campaign, user=None, today=None) -> Campaign:
     written, when it cannot open."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().select_related("node", "programme").get(pk=campaign.pk)
+        campaign = (
+            Campaign.objects.select_for_update(of=("self",)).select_related("node", "programme").get(pk=campaign.pk)
+        )
         if not campaign.is_draft:
             raise ValidationError(_("Cette campagne est déjà ouverte."))
         campaign.full_clean()
