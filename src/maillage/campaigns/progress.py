@@ -88,13 +88,15 @@ def lead_rows(campaign: Campaign, today=None, limit: int = LEADS_SHOWN) -> tuple
             expected=Count("campaign_answers"),
             sent=Count("campaign_answers", filter=Q(campaign_answers__state__in=Answer.SENT)),
             accepted=Count("campaign_answers", filter=Q(campaign_answers__state=State.ACCEPTED)),
+            outstanding=Count("campaign_answers", filter=Q(campaign_answers__state__in=Answer.OUTSTANDING)),
         )
         .select_related("organisation")
         .only("pk", "name", "function", "user_id", "organisation__name")
+        .order_by("-outstanding", "name", "pk")
     )
     total = Person.objects.filter(campaign_answers__campaign=campaign).distinct().count()
     past_due = campaign.is_open and campaign.is_past_due(today)
-    ordered = sorted(people, key=lambda p: (-(p.expected - p.sent), p.name.casefold(), p.pk))[:limit]
+    ordered = list(people[:limit])  # sorted and cut in the database: the page shows the first ones
     rows = [
         LeadRow(p, p.expected, p.sent, p.accepted, p.expected - p.sent, past_due and p.expected > p.sent)
         for p in ordered

@@ -300,3 +300,12 @@ def test_a_branch_of_another_project_is_refused(client, draft_scene):
     )
     assert "Sélectionnez un choix valide" in page_of(response)
     assert not Campaign.objects.filter(kind="final").exists()
+
+
+def test_the_leads_table_is_sorted_and_cut_in_the_database(scene, fetched):
+    from maillage.campaigns.progress import lead_rows
+
+    with fetched() as measure:
+        rows, total = lead_rows(scene.campaign, limit=1)
+    assert total == 2 and [row.person.name for row in rows] == ["Camille Martin"] and rows[0].outstanding == 2
+    assert measure.by_model.get("partners.Person") == 1
