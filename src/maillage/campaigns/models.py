@@ -119,6 +119,13 @@ class Campaign(models.Model):
         errors = {}
         if self.first_year and self.last_year and self.first_year > self.last_year:
             errors["last_year"] = _("La dernière année évaluée ne peut pas précéder la première.")
+        elif self.first_year and self.last_year and self.project_id:
+            project = self.project
+            if self.first_year < project.first_year or self.last_year > project.last_year:
+                errors["last_year"] = _("Une campagne évalue des années du plan, de %(first)s à %(last)s.") % {
+                    "first": project.first_year,
+                    "last": project.last_year,
+                }
         # Once open, the actions asked about are written down: the perimeter no longer matters.
         drafting = self.state == self.State.DRAFT
         if drafting and self.scope == self.Scope.NODE and not self.node_id:

@@ -63,6 +63,13 @@ def test_a_new_campaign_has_the_default_questionnaire(draft_scene):
     assert twin.key == "bilan-annuel-2023-2"
 
 
+def test_a_campaign_evaluates_years_of_the_plan(draft_scene):
+    with pytest.raises(ValidationError, match="années du plan, de 2023 à 2026"):
+        create_campaign(
+            draft_scene.project, kind="final", first_year=2023, last_year=2027, due_date=draft_scene.campaign.due_date
+        )
+
+
 def test_a_draft_answers_nobody_and_opening_takes_the_snapshot(draft_scene, mailoutbox):
     scene = draft_scene
     assert not Answer.objects.filter(campaign=scene.campaign).exists()
