@@ -53,7 +53,7 @@ def test_a_reminder_goes_to_those_who_have_not_sent_and_never_twice_in_a_day(
     assert "rappel" in mailoutbox[0].subject
     with pytest.raises(ValidationError, match="déjà partie"):
         remind(scene.campaign, scene.users["coordinator"])
-    assert Reminder.objects.count() == 1 and len(mailoutbox) == 1
+    assert Reminder.objects.filter(campaign=scene.campaign).count() == 1 and len(mailoutbox) == 1
     later = timezone.now() + REMINDER_WINDOW + datetime.timedelta(minutes=1)
     with django_capture_on_commit_callbacks(execute=True):
         remind(scene.campaign, scene.users["coordinator"], now=later)

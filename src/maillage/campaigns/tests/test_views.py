@@ -82,7 +82,8 @@ def test_opening_refused_says_why_and_changes_nothing(client, draft_scene):
     client.force_login(scene.users["coordinator"])
     response = client.post(url("campaign-open", scene, scene.campaign.pk), follow=True)
     assert "La date limite de réponse est passée" in " ".join(messages_of(response))
-    assert Campaign.objects.get(pk=scene.campaign.pk).is_draft and not Answer.objects.exists()
+    assert Campaign.objects.get(pk=scene.campaign.pk).is_draft
+    assert not Answer.objects.filter(campaign=scene.campaign).exists()
 
 
 def test_the_lead_finds_answers_saves_a_draft_sends_and_resends(client, scene):
@@ -204,7 +205,8 @@ def test_a_refused_acceptance_is_explained_and_nothing_is_written(client, scene)
     text = " ".join(messages_of(response))
     assert "Rien n'a été enregistré" in text
     assert "Guides distribués" in text
-    assert scene.answer("guide").state == Answer.State.SUBMITTED and not IndicatorValue.objects.exists()
+    assert scene.answer("guide").state == Answer.State.SUBMITTED
+    assert not IndicatorValue.objects.filter(indicator__action__project=scene.project).exists()
 
 
 def test_the_progress_page_counts_names_the_late_and_filters(client, scene):
