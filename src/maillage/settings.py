@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "maillage.governance",
     "maillage.diagnostic",
     "maillage.evaluation",
+    "maillage.campaigns",
     "maillage.interchange",
     "maillage.documents",
     "maillage.imports",

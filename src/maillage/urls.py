@@ -28,4 +28,5 @@ urlpatterns = [
     path("", include("maillage.diagnostic.urls")),
     path("", include("maillage.imports.urls")),
     path("", include("maillage.versions.urls")),
+    path("", include("maillage.campaigns.urls")),
 ]

@@ -51,5 +51,12 @@ class Export(models.Model):
         return int(100 * self.done / self.total) if self.total else 0
 
     @property
+    def title(self) -> str:
+        """The document's name ("Document du projet", "Rapport d'évaluation")."""
+        from .registry import title_of
+
+        return title_of(self.what)
+
+    @property
     def finished_ok(self) -> bool:
         return self.status == self.Status.DONE and bool(self.file)

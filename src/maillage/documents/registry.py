@@ -9,12 +9,17 @@ and the web views find every writer without knowing them.
 import importlib
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from maillage.actions.models import Action
 
 WHATS = ["project", "panorama", "calendar", "tree", "action", "tables", "meetings"]
 # Documents named with an argument ("comparison:12:current"): kind -> parse(project, argument) -> What,
 # registered by the module that writes them (``register_what``).
 PARSERS: dict[str, object] = {}
+
+# What an export's progress and page call the document.
+TITLES = {"project": _("Document du projet")}
 
 # (format, what kind) -> writer; filled by the modules below.
 WRITERS: dict[tuple[str, str], object] = {}
@@ -25,6 +30,7 @@ EXPORT_MODULES: list[str] = [
     "maillage.documents.annex.writers",
     "maillage.governance.note",
     "maillage.versions.documents",
+    "maillage.campaigns.report",
 ]
 
 
@@ -40,14 +46,14 @@ class What:
     action: Action | None = None
     actions: object = None
     argument: str = ""  # what follows the kind for the documents of ``PARSERS``
-    subject: object = None  # the object a document of ``PARSERS`` is about: the meeting of a COPIL note
+    subject: object = None  # the object a document of ``PARSERS`` is about: a meeting, a campaign
 
     @property
     def suffix(self) -> str:
         if self.action:
             return f"{self.kind}-{self.action.ref}"
         if self.subject is not None:
-            return f"{self.kind}-{self.subject.pk}"
+            return f"{self.kind}-{getattr(self.subject, 'key', None) or self.subject.pk}"
         if self.argument:
             return f"{self.kind}-{self.argument.replace(':', '-')}"
         return self.kind
@@ -62,10 +68,17 @@ def register(format: str, *kinds: str):
     return decorator
 
 
-def register_what(kind: str, parse):
-    """A document kind that takes an argument; ``parse(project, argument)`` returns its What or raises ExportError."""
+def register_what(kind: str, parse, title=None):
+    """A document kind that takes an argument ("kind:ARG", or "kind" alone): ``parse(project, argument)``
+    returns its What or raises ExportError; ``title`` is what an export's progress and page call it."""
     PARSERS[kind] = parse
+    if title:
+        TITLES[kind] = title
     return parse
+
+
+def title_of(what: str) -> str:
+    return str(TITLES.get(what.partition(":")[0], _("Document")))
 
 
 def load_writers():
@@ -79,8 +92,8 @@ def formats() -> list[str]:
 
 
 def parse_what(project, text: str) -> What:
-    """``project``, ``panorama``… or ``action:REF`` for one fiche."""
-    kind, _, ref = text.partition(":")
+    """``project``, ``panorama``… ``action:REF`` for one fiche, or a registered "kind:ARG" (``PARSERS``)."""
+    kind, _colon, ref = text.partition(":")
     load_writers()
     if kind in PARSERS:
         return PARSERS[kind](project, ref)

@@ -59,7 +59,9 @@ def calendar_feed(request, slug):
 PUBLIC_DOCUMENTS = {"project", "panorama", "calendar", "action", "tree"}
 PUBLIC_FORMATS = {"docx", "odt", "pdf", "svg", "png"}
 # Written in the background (the whole project document of a big plan takes seconds):
-BACKGROUND = {("project", "docx"), ("project", "odt"), ("project", "pdf")}
+BACKGROUND = {("project", "docx"), ("project", "odt"), ("project", "pdf")} | {
+    ("evaluation", format) for format in ("docx", "odt", "pdf", "xlsx")
+}
 
 
 class BadExport(Exception):

@@ -170,6 +170,9 @@ def missing_values(user, today: datetime.date | None = None) -> list[dict]:
 SECTIONS: list[Section] = [
     Section("actions", gettext_lazy("Vos actions à échéance dans les 30 jours ou en retard"), due_actions),
     Section("indicators", gettext_lazy("Indicateurs à mettre à jour"), missing_values),
+    Section(
+        "questionnaires", gettext_lazy("Questionnaires à remplir"), "maillage.campaigns.digest.open_questionnaires"
+    ),
 ]
 
 

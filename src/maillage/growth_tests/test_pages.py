@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 
 from maillage.actions.models import Action, ActionNode, ActionPartner, Comment
+from maillage.campaigns.opening import create_campaign, open_campaign
 from maillage.diagnostic.models import Finding
 from maillage.evaluation.models import FollowUpNote, Indicator, IndicatorTarget, IndicatorValue
 from maillage.governance.models import Body, Decision
@@ -68,6 +69,14 @@ def furnish(plan, actions=60):
     FollowUpNote.objects.bulk_create(FollowUpNote(action=a, date=TODAY, text="Point d'étape") for a in made)
     Comment.objects.bulk_create(Comment(action=a, author="Lecteur", text="Bien vu") for a in made)
     version = take_version(project, label="Version adoptée", adopted=True, date=TODAY, reference="D-1")
+    campaign = create_campaign(
+        project,
+        kind="annual",
+        first_year=project.first_year,
+        last_year=project.first_year,
+        due_date=TODAY + datetime.timedelta(days=30),
+    )
+    open_campaign(campaign)
     return {
         "body": body,
         "meeting": meeting,
@@ -75,6 +84,8 @@ def furnish(plan, actions=60):
         "organisation": organisation,
         "person": person,
         "version": version,
+        "campaign": campaign,
+        "answer": campaign.answers.order_by("pk").first(),
     }
 
 
@@ -118,6 +129,11 @@ def member_pages(plan, extra):
         ("action-quick-update", [slug, guide.ref]),
         ("account", []),
         ("versions", [slug]),
+        ("campaign-list", [slug]),
+        ("campaign-detail", [slug, extra["campaign"].pk]),
+        ("campaign-progress", [slug, extra["campaign"].pk]),
+        ("campaign-questions", [slug, extra["campaign"].pk]),
+        ("campaign-answer", [slug, extra["campaign"].pk, extra["answer"].pk]),
         ("version-detail", [slug, extra["version"].pk]),
         ("version-action", [slug, extra["version"].pk, guide.ref]),
         ("project-documents", [slug]),
@@ -291,6 +307,11 @@ PAGES_BOUNDED_IN_THE_PROJECT = {
     "action-quick-update",
     "account",
     "versions",
+    "campaign-list",
+    "campaign-detail",
+    "campaign-progress",
+    "campaign-questions",
+    "campaign-answer",
     "project-documents",
     "home",
     "public-plan",

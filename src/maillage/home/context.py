@@ -36,6 +36,7 @@ def project_menu(request, project, access):
             (_("Gouvernance"), url("governance")),
             (pgettext("steering", "Pilotage"), url("steering")),
             (_("Diagnostic"), url("diagnostic")),
+            (_("Évaluations"), url("campaign-list")),
             (_("Versions"), url("versions")),
             (_("Documents"), url("project-documents")),
         ]

@@ -12,6 +12,7 @@ from django.views.i18n import set_language
 from maillage.accounts.access import member_projects
 from maillage.actions.models import Action
 from maillage.actions.progress import OPEN, late_q, with_last_year
+from maillage.campaigns.mine import questionnaires
 from maillage.evaluation.digest import to_update
 from maillage.projects.forms import ProjectSearchForm
 from maillage.projects.listing import page_of
@@ -53,6 +54,7 @@ def home(request):
         "led_shown": MY_ACTIONS_SHOWN,
         **_published_context(published.exclude(pk__in=projects.values("pk"))),
         "to_update": to_update(request.user),
+        "questionnaires": questionnaires(request.user),
     }
     return render(request, "home/home.html", context)
 

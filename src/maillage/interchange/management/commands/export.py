@@ -40,7 +40,9 @@ class Command(BaseCommand):
         parser.add_argument("slug", help="identifiant du projet (voir « maillage projects »)")
         parser.add_argument("--format", default="json", help="format du fichier produit (json par défaut)")
         parser.add_argument(
-            "--what", default="project", help="document : project, panorama, calendar, tree, action:RÉF…"
+            "--what",
+            default="project",
+            help="document : project, panorama, calendar, tree, action:RÉF, evaluation[:CAMPAGNE]…",
         )
         parser.add_argument("-o", "--output", help="fichier à écrire (sortie standard sinon)")
         parser.add_argument(
