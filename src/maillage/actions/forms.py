@@ -151,7 +151,7 @@ class ActionForm(UnixNewlines, DsfrModelForm):
         )
         parent.widget.choices = parent.choices
         parent.help_text = _(
-            "Pour une sous-action : la fiche dont elle fait partie (cherchez-la par sa référence ou son intitulé)."
+            "Pour une sous-action : la fiche dont elle fait partie (cherchez-la par son numéro ou son intitulé)."
         )
         territories = Q(project=project) | Q(actions__project=project)
         if project.territory_id:

@@ -166,8 +166,14 @@ class IndicatorValue(models.Model):
 
     def place(self):
         """Set ``year`` and ``sort_date`` from the period (else the date)."""
-        placed = place_period(self.period, self.date)
-        self.year, self.sort_date = (placed.year, placed.end) if placed else (None, None)
+        self.year, self.sort_date = self.placed_columns(self.period, self.date)
+
+    @staticmethod
+    def placed_columns(period, date) -> tuple:
+        """(``year``, ``sort_date``) of a value measuring ``period`` on ``date``: the one definition, for
+        ``save()`` and for the importer, which writes rows without building instances."""
+        placed = place_period(period, date)
+        return (placed.year, placed.end) if placed else (None, None)
 
 
 class FollowUpNote(models.Model):

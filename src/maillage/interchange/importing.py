@@ -586,7 +586,18 @@ class _Importer:
         )
         insert(
             IndicatorValue,
-            ("indicator_id", "period", "date", "value", "assessment", "comment", "source", "position"),
+            (
+                "indicator_id",
+                "period",
+                "date",
+                "value",
+                "assessment",
+                "comment",
+                "source",
+                "position",
+                "year",
+                "sort_date",
+            ),
             [
                 (
                     indicator,
@@ -597,6 +608,7 @@ class _Importer:
                     v.get("comment", ""),
                     v.get("source", ""),
                     order,
+                    *IndicatorValue.placed_columns(v["period"], _date(v.get("date"))),
                 )
                 for indicator, data in indicators
                 for order, v in enumerate(data.get("values", []))

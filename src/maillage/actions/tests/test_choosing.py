@@ -32,7 +32,7 @@ def test_the_parent_select_draws_its_choice_and_a_few_candidates_only(plan, logi
     assert f'<option value="{many[-1].pk}" selected>' in select
     assert f'value="{plan.led.pk}"' not in select  # a sheet is never offered as its own parent
     assert reverse("action-choices", args=[plan.project.slug, "action"]) in page
-    assert "cherchez-la par sa référence ou son intitulé" in page  # a hint set in the form's __init__ is drawn
+    assert "cherchez-la par son numéro ou son intitulé" in page  # a hint set in the form's __init__ is drawn
     assert 'class="fr-select' in select
 
 

@@ -51,6 +51,19 @@ def test_computed_columns_are_what_save_writes():
         assert (action.search_text, action.title_key) == before
 
 
+def test_indicator_values_are_placed_in_time_as_save_places_them():
+    """A value's year and end date are derived from its free-text period: the import writes them too."""
+    from maillage.evaluation.models import IndicatorValue
+
+    project = import_document(large_document(30))
+    values = list(IndicatorValue.objects.filter(indicator__action__project=project))
+    assert values and all(value.year is not None for value in values)
+    for value in values:
+        before = (value.year, value.sort_date)
+        value.save()
+        assert (value.year, value.sort_date) == before
+
+
 def _written(project):
     """What an import writes beyond the export: positions, versions, computed columns, tree links."""
     return {
