@@ -4,16 +4,25 @@
 writes the file and reports progress through the writers' ``progress(done, total)`` callback.
 """
 
+import logging
 import time
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from maillage.actions.filtering import filter_actions
+from maillage.jobs.heartbeat import beating
 
 from .models import Export
 from .registry import ExportError, What, parse_what, write, writer_for
+
+logger = logging.getLogger(__name__)
 
 # Exports started from a filtered list keep only the query string's filter parameters.
 IGNORED_PARAMETERS = {"page", "format", "what", "csrfmiddlewaretoken"}
@@ -43,11 +52,44 @@ def filename(project, what: What, format: str) -> str:
     return f"{project.slug}-{what.suffix}.{format}"
 
 
-def start_export(project, what: str, format: str, user=None, query: str = "") -> Export:
-    """Check the request, store it and queue its task; raises ExportError for a bad request."""
+class TooManyExports(ExportError):
+    """The queue is full for this person, for visitors, or for everyone: a French message, nothing queued."""
+
+
+def check_limits(user=None, session_exports=()) -> None:
+    """At most ``MAILLAGE_EXPORTS_PER_REQUESTER`` exports waiting or running per person (or visitor's
+    session), ``MAILLAGE_ANONYMOUS_EXPORTS`` for all visitors together, ``MAILLAGE_EXPORTS_TOTAL`` in all."""
+    pending = Export.objects.filter(status__in=(Export.Status.QUEUED, Export.Status.RUNNING))
+    if user is not None and user.is_authenticated:
+        mine = pending.filter(requested_by=user)
+    else:
+        mine = pending.filter(pk__in=list(session_exports)[-20:])
+        if pending.filter(requested_by__isnull=True).count() >= settings.MAILLAGE_ANONYMOUS_EXPORTS:
+            raise TooManyExports(
+                _(
+                    "Beaucoup de documents sont en cours d'écriture pour les visiteurs : réessayez dans "
+                    "quelques minutes."
+                )
+            )
+    if mine.count() >= settings.MAILLAGE_EXPORTS_PER_REQUESTER:
+        raise TooManyExports(
+            _(
+                "Vous avez déjà %(count)d documents en cours d'écriture : attendez qu'ils soient prêts "
+                "avant d'en demander un autre."
+            )
+            % {"count": settings.MAILLAGE_EXPORTS_PER_REQUESTER}
+        )
+    if pending.count() >= settings.MAILLAGE_EXPORTS_TOTAL:
+        raise TooManyExports(_("Le service écrit déjà beaucoup de documents : réessayez dans quelques minutes."))
+
+
+def start_export(project, what: str, format: str, user=None, query: str = "", session_exports=()) -> Export:
+    """Check the request and the limits, store it and queue its task; raises ExportError for a bad request
+    and TooManyExports when the queue is full."""
     from .tasks import export_document
 
     target(project, what, format, query)
+    check_limits(user, session_exports)
     export = Export.objects.create(
         project=project,
         requested_by=user if user is not None and user.is_authenticated else None,
@@ -73,24 +115,31 @@ class Progress:
         if done < total and now - self.last < self.every:
             return
         self.last = now
-        Export.objects.filter(pk=self.export_id).update(done=done, total=total)
+        Export.objects.filter(pk=self.export_id).update(done=done, total=total, heartbeat=timezone.now())
 
 
-def run_export(export_id) -> Export:
-    """Write the export's file (the task's body); a failure is stored with its French message."""
-    export = Export.objects.select_related("project").get(pk=export_id)
-    if export.status == Export.Status.DONE:
+def run_export(export_id) -> Export | None:
+    """Write the export's file (the task's body); a failure is stored with its French message.
+
+    Only a queued export is started (a failed one stays failed: a task run twice, or run after the
+    sweeper gave up on it), and the file is kept only if the export is still running when it is ready."""
+    export = Export.objects.select_related("project").filter(pk=export_id).first()
+    if export is None or export.status != Export.Status.QUEUED:
         return export
-    Export.objects.filter(pk=export.pk).update(status=Export.Status.RUNNING)
+    now = timezone.now()
+    Export.objects.filter(pk=export.pk).update(status=Export.Status.RUNNING, started=now, heartbeat=now)
     try:
-        chosen = target(export.project, export.what, export.format, export.query)
-        content = write(export.format, export.project, chosen, progress=Progress(export.pk))
+        with beating(Export.objects.filter(pk=export.pk, status=Export.Status.RUNNING)):
+            chosen = target(export.project, export.what, export.format, export.query)
+            content = write(export.format, export.project, chosen, progress=Progress(export.pk))
     except ExportError as error:
         return _failed(export, str(error))
     except Exception as error:  # noqa: BLE001 — the person waiting must be told, the worker must go on
-        _failed(export, "L'écriture du document a échoué. Réessayez ; si l'échec se répète, signalez-le.")
+        _failed(export, _("L'écriture du document a échoué. Réessayez ; si l'échec se répète, signalez-le."))
         raise error
     export.refresh_from_db()
+    if export.status != Export.Status.RUNNING:
+        return export  # failed by the sweeper meanwhile (over the time limit): the person was told so
     export.filename = filename(export.project, chosen, export.format)
     export.file.save(export.filename, ContentFile(content), save=False)
     export.status = Export.Status.DONE
@@ -104,3 +153,44 @@ def _failed(export, message: str) -> Export:
     Export.objects.filter(pk=export.pk).update(status=Export.Status.FAILED, error=message, finished=timezone.now())
     export.refresh_from_db()
     return export
+
+
+def fail_stale_exports(now=None, only=None) -> int:
+    """Exports whose worker stopped beating, running beyond ``MAILLAGE_JOB_TIME_LIMIT``, or queued beyond
+    ``MAILLAGE_JOB_QUEUE_TIMEOUT``: failed with a French message (the person may ask again). ``only``: the
+    id of the one export to look at (its status page)."""
+    from maillage.jobs.staleness import fail_task_rows
+
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.MAILLAGE_JOB_STALE_SECONDS)
+    too_long = now - timedelta(seconds=settings.MAILLAGE_JOB_TIME_LIMIT)
+    queued = now - timedelta(seconds=settings.MAILLAGE_JOB_QUEUE_TIMEOUT)
+    reasons = [
+        (
+            Q(status=Export.Status.RUNNING) & (Q(heartbeat__lt=stale) | Q(heartbeat__isnull=True, created__lt=stale)),
+            _(
+                "L'écriture s'est interrompue : le travailleur des tâches de fond s'est arrêté. "
+                "Demandez le document de nouveau."
+            ),
+        ),
+        (
+            Q(status=Export.Status.RUNNING, started__lt=too_long),
+            _("L'écriture a dépassé la durée permise (réglage MAILLAGE_JOB_TIME_LIMIT). Réessayez plus tard."),
+        ),
+        (
+            Q(status=Export.Status.QUEUED, created__lt=queued),
+            _("L'écriture n'a pas commencé : aucun travailleur des tâches de fond ne l'a prise en charge. Réessayez."),
+        ),
+    ]
+    failed = []
+    with transaction.atomic():
+        for condition, message in reasons:
+            exports = Export.objects.select_for_update().filter(condition)
+            if only is not None:
+                exports = exports.filter(pk=only)
+            for pk in exports.values_list("pk", flat=True):
+                Export.objects.filter(pk=pk).update(status=Export.Status.FAILED, error=message, finished=now)
+                failed.append(pk)
+    if failed:
+        fail_task_rows("maillage.documents.tasks.export_document", failed)
+    return len(failed)

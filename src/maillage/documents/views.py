@@ -144,7 +144,13 @@ def download(request, project):
 def start_export(request, project):
     """Queue the whole project document; the page then polls its progress."""
     chosen, format, query = _requested(request, project, request.POST)
-    export = exporting.start_export(project, request.POST["document"], format, request.user, query)
+    try:
+        export = exporting.start_export(
+            project, request.POST["document"], format, request.user, query, request.session.get(SESSION_KEY, [])
+        )
+    except exporting.TooManyExports as error:
+        context = {"message": str(error), "project": project, "busy": True}
+        return render(request, "documents/error.html", context, status=429)
     if not request.user.is_authenticated:
         request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, [])[-9:], str(export.pk)]
     if request.htmx:
@@ -167,6 +173,8 @@ def _export_of(request, project, pk) -> Export:
 @project_view(need=READ)
 def export_status(request, project, pk):
     export = _export_of(request, project, pk)
+    if export.in_progress and exporting.fail_stale_exports(only=export.pk):
+        export.refresh_from_db()
     context = {"project": project, "export": export}
     if request.htmx:
         return render(request, "documents/_export_progress.html", context)

@@ -35,3 +35,8 @@ def home(request):
         "published": published.exclude(pk__in=projects.values("pk")),
     }
     return render(request, "home/home.html", context)
+
+
+def csrf_failure(request, reason=""):
+    """The French 403 of a form sent without its security token (an expired page, cookies refused)."""
+    return render(request, "403_csrf.html", status=403)
