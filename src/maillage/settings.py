@@ -257,13 +257,15 @@ MAILLAGE_PASSWORD_RESETS_PER_EMAIL = env_int("MAILLAGE_PASSWORD_RESETS_PER_EMAIL
 
 # --- Content Security Policy (django-csp): scripts only from Maillage's own static files -------------
 # Every script is a file (DSFR, htmx, the DSFR charts, home/static/maillage/*.js): no inline script, no
-# on…= handler, no hx-on, no eval (htmx's allowEval is off in base.html). The DSFR charts write <style>
-# elements into their components, hence 'unsafe-inline' for styles only.
+# on…= handler, no hx-on, no eval (htmx's allowEval is off in base.html). Style sheets are files too;
+# style="" attributes are allowed (the public plan's progress bar sizes its parts with them): they run
+# nothing, and a <style> element, which could read the page with selectors, stays refused.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],

@@ -57,9 +57,7 @@ def distribution(module: str) -> str:
 def test_finding_14_every_module_imported_at_runtime_is_a_runtime_dependency():
     runtime = declared()
     missing = {
-        module: sorted(files)
-        for module, files in runtime_imports().items()
-        if distribution(module) not in runtime
+        module: sorted(files) for module, files in runtime_imports().items() if distribution(module) not in runtime
     }
     assert missing == {}, "imported at runtime but not in [project.dependencies]"
     assert "pypdf" in runtime  # the PDF annex assembles its chunks with it
