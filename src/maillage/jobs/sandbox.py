@@ -56,12 +56,22 @@ def _child(connection, function, args, memory: int, seconds: int) -> None:
     try:
         result = function(*args, progress=progress)
         connection.send(("result", result))
-    except MemoryError:
-        connection.send(("memory", None))
     except BaseException as error:  # noqa: BLE001 — everything goes back to the parent as data
-        connection.send(("exception", (error, traceback.format_exc())))
+        if _out_of_memory(error):  # raised by the parser, perhaps wrapped by a reader's own message
+            connection.send(("memory", None))
+        else:
+            connection.send(("exception", (error, traceback.format_exc())))
     finally:
         connection.close()
+
+
+def _out_of_memory(error: BaseException | None) -> bool:
+    seen = 0
+    while error is not None and seen < 20:
+        if isinstance(error, MemoryError):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
 
 
 def run_limited(
