@@ -60,3 +60,22 @@ class Export(models.Model):
     @property
     def finished_ok(self) -> bool:
         return self.status == self.Status.DONE and bool(self.file)
+
+
+class CalendarSubscription(models.Model):
+    """A member's own address to subscribe to a project's calendar. It works while the person is a member
+    of the project (checked at each request): a removed member loses the feed at once, and nobody else
+    does. The person can draw a new one from the documents page."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_subscriptions")
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="calendar_subscriptions")
+    token = models.CharField(_("jeton"), max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("abonnement au calendrier")
+        verbose_name_plural = _("abonnements au calendrier")
+        constraints = [models.UniqueConstraint(fields=["user", "project"], name="one_calendar_subscription_per_member")]
+
+    def __str__(self):
+        return f"{self.user} — {self.project}"

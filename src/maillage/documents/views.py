@@ -1,6 +1,5 @@
 """The documents page, the downloads and background exports; the calendar feed guarded by its token."""
 
-import hmac
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
@@ -11,13 +10,12 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from maillage.accounts.decorators import READ, project_view
-from maillage.projects.models import Project
 
-from . import exporting
+from . import exporting, subscription
 from .ical import project_calendar
 from .models import Export
 from .registry import ExportError, What, write
-from .subscription import calendar_url
+from .subscription import calendar_url, personal_url, project_for_token
 
 SESSION_KEY = "maillage-exports"  # the exports a visitor without account started in this session
 CONTENT_TYPES = {
@@ -41,10 +39,8 @@ def calendar_feed(request, slug):
     No login: calendar applications cannot log in, the token in the URL is the credential. The answer
     never says whether the project exists, so the URL leaks nothing without the token.
     """
-    project = Project.objects.filter(slug=slug).first()
-    token = request.GET.get("jeton", "")
-    expected = project.calendar_token if project else "absent"
-    if project is None or not hmac.compare_digest(token.encode(), expected.encode()):
+    project = project_for_token(slug, request.GET.get("jeton", ""))
+    if project is None:
         return HttpResponseNotFound(NOT_FOUND, content_type="text/plain; charset=utf-8")
     response = HttpResponse(project_calendar(project), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{project.slug}.ics"'
@@ -115,6 +111,7 @@ def documents_page(request, project):
         "access": request.access,
         "exports": list(mine[:5]),
         "subscription_url": calendar_url(project) if request.access.can_manage else "",
+        "personal_url": personal_url(project, request.user) if request.access.is_member else "",
         "breadcrumb_data": {
             "links": [{"url": reverse("project-dashboard", args=[project.slug]), "title": project.title}],
             "current": gettext("Documents"),
@@ -196,3 +193,22 @@ def export_file(request, project, pk):
         raise Http404(gettext("Ce document n'est pas encore prêt."))
     with export.file.open("rb") as stored:
         return _attachment(stored.read(), export.filename, export.format)
+
+
+@require_POST
+@project_view(need=READ)
+def rotate_calendar(request, project):
+    """Draw a new calendar address: the member's own, or (coordinators) the project's shared one."""
+    from django.contrib import messages
+
+    if request.POST.get("adresse") == "projet":
+        if not request.access.can_manage:
+            raise PermissionDenied
+        subscription.rotate_project_token(project)
+        messages.success(request, gettext("Nouvelle adresse partagée : l'ancienne ne fonctionne plus."))
+    else:
+        if not request.access.is_member:
+            raise PermissionDenied
+        subscription.rotate_personal_token(project, request.user)
+        messages.success(request, gettext("Nouvelle adresse personnelle : l'ancienne ne fonctionne plus."))
+    return redirect(reverse("project-documents", args=[project.slug]) + "#doc-ics")
