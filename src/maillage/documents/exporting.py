@@ -38,14 +38,13 @@ def filtered_actions(project, query: str):
     return filter_actions(project, params)
 
 
-def target(project, what: str, format: str, query: str = "") -> What:
-    """The document asked for, or ExportError (French) if no writer produces it."""
+def target(project, what: str, format: str, query: str = "", public: bool = False) -> What:
+    """The document asked for, or ExportError (French) if no writer produces it; ``public``: for a
+    visitor, naming no person."""
     chosen = parse_what(project, what)
     writer_for(format, chosen)
     actions = filtered_actions(project, query)
-    if actions is not None:
-        chosen = What(chosen.kind, chosen.action, actions)
-    return chosen
+    return What(chosen.kind, chosen.action, actions, public)
 
 
 def filename(project, what: What, format: str) -> str:
@@ -83,7 +82,9 @@ def check_limits(user=None, session_exports=()) -> None:
         raise TooManyExports(_("Le service écrit déjà beaucoup de documents : réessayez dans quelques minutes."))
 
 
-def start_export(project, what: str, format: str, user=None, query: str = "", session_exports=()) -> Export:
+def start_export(
+    project, what: str, format: str, user=None, query: str = "", session_exports=(), public: bool = False
+) -> Export:
     """Check the request and the limits, store it and queue its task; raises ExportError for a bad request
     and TooManyExports when the queue is full."""
     from .tasks import export_document
@@ -96,6 +97,7 @@ def start_export(project, what: str, format: str, user=None, query: str = "", se
         what=what,
         format=format,
         query=query or "",
+        public=public,
     )
     export_document.enqueue(str(export.pk))
     export.refresh_from_db()
@@ -130,7 +132,7 @@ def run_export(export_id) -> Export | None:
     Export.objects.filter(pk=export.pk).update(status=Export.Status.RUNNING, started=now, heartbeat=now)
     try:
         with beating(Export.objects.filter(pk=export.pk, status=Export.Status.RUNNING)):
-            chosen = target(export.project, export.what, export.format, export.query)
+            chosen = target(export.project, export.what, export.format, export.query, export.public)
             content = write(export.format, export.project, chosen, progress=Progress(export.pk))
     except ExportError as error:
         return _failed(export, str(error))

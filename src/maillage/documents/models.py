@@ -27,6 +27,8 @@ class Export(models.Model):
     what = models.CharField(_("document"), max_length=80)
     format = models.CharField(_("format"), max_length=8)
     query = models.CharField(_("filtres de la liste"), max_length=2000, blank=True)
+    # Asked by a visitor of a published plan: the document names organisations, never people.
+    public = models.BooleanField(_("pour un visiteur"), default=False)
     status = models.CharField(_("état"), max_length=8, choices=Status.choices, default=Status.QUEUED)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)

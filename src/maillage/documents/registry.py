@@ -29,11 +29,13 @@ class ExportError(Exception):
 
 @dataclass(frozen=True)
 class What:
-    """The document asked for; ``actions``: the actions of a filtered list (a QuerySet), None for all."""
+    """The document asked for; ``actions``: the actions of a filtered list (a QuerySet), None for all;
+    ``public``: for a visitor of a published plan, so it names organisations, never people."""
 
     kind: str
     action: Action | None = None
     actions: object = None
+    public: bool = False
 
     @property
     def suffix(self) -> str:

@@ -49,8 +49,8 @@ def calendar_feed(request, slug):
 
 
 # --- the documents page and the downloads --------------------------------------------------------------
-# Public documents (a visitor of a published plan may take them; they hold no e-mail, phone or note:
-# the annex names the people who lead actions, as the deliberated annex does):
+# Public documents (a visitor of a published plan may take them; written for a visitor, they name
+# organisations, never people: no lead, elected referent, chair or member, no e-mail, phone or note):
 PUBLIC_DOCUMENTS = {"project", "panorama", "calendar", "action", "tree"}
 PUBLIC_FORMATS = {"docx", "odt", "pdf", "svg", "png"}
 # Written in the background (the whole project document of a big plan takes seconds):
@@ -84,7 +84,9 @@ def _requested(request, project, data):
     """(What, format, query) of the request, or a French 404 / 403 — never a file."""
     format = data.get("format", "")
     try:
-        chosen = exporting.target(project, data.get("document", ""), format, data.get("filtres", ""))
+        chosen = exporting.target(
+            project, data.get("document", ""), format, data.get("filtres", ""), public=not request.access.is_member
+        )
     except ExportError as error:
         raise BadExport(str(error)) from error
     if not may_download(request.access, chosen, format):
@@ -143,7 +145,13 @@ def start_export(request, project):
     chosen, format, query = _requested(request, project, request.POST)
     try:
         export = exporting.start_export(
-            project, request.POST["document"], format, request.user, query, request.session.get(SESSION_KEY, [])
+            project,
+            request.POST["document"],
+            format,
+            request.user,
+            query,
+            request.session.get(SESSION_KEY, []),
+            public=chosen.public,
         )
     except exporting.TooManyExports as error:
         context = {"message": str(error), "project": project, "busy": True}
