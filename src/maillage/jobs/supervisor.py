@@ -12,6 +12,7 @@ import ctypes
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -61,7 +62,8 @@ class Supervisor:
         self.stopping = True
 
     def run(self) -> int:
-        previous = {sig: signal.signal(sig, self._stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        in_main = threading.current_thread() is threading.main_thread()  # signals reach the main thread only
+        previous = {sig: signal.signal(sig, self._stop) for sig in (signal.SIGTERM, signal.SIGINT)} if in_main else {}
         try:
             for child in self.children:
                 self.start(child)
