@@ -13,6 +13,17 @@ def pytest_configure(config):
     # The suite runs the production settings (DEBUG off), but the test client speaks plain HTTP: without
     # this every request would be redirected to https:// (the redirect has its own test).
     settings.SECURE_SSL_REDIRECT = False
+    # A second, empty database for the backup round trip (created only when a test asks for it).
+    from django.db import connections
+
+    default = settings.DATABASES["default"]
+    settings.DATABASES["restore"] = {
+        **default,
+        "TEST": {"NAME": f"{default.get('TEST', {}).get('NAME') or 'test_' + str(default['NAME'])}_restore"}
+        if default["ENGINE"].endswith("postgresql")
+        else {},
+    }
+    connections.__dict__.pop("settings", None)
 
 
 @pytest.fixture(scope="session")

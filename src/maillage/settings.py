@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "maillage.demo",
     "maillage.publication",
     "maillage.jobs",
+    "maillage.backups",
 ]
 
 MIDDLEWARE = [
