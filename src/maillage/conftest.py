@@ -10,6 +10,20 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     get_hashers.cache_clear()
     get_hashers_by_algorithm.cache_clear()
+    # The suite runs the production settings (DEBUG off), but the test client speaks plain HTTP: without
+    # this every request would be redirected to https:// (the redirect has its own test).
+    settings.SECURE_SSL_REDIRECT = False
+    # A second, empty database for the backup round trip (created only when a test asks for it).
+    from django.db import connections
+
+    default = settings.DATABASES["default"]
+    settings.DATABASES["restore"] = {
+        **default,
+        "TEST": {"NAME": f"{default.get('TEST', {}).get('NAME') or 'test_' + str(default['NAME'])}_restore"}
+        if default["ENGINE"].endswith("postgresql")
+        else {},
+    }
+    connections.__dict__.pop("settings", None)
     # Each test process its own memory cache (the file cache of the checkout would outlive the run).
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -36,7 +50,12 @@ def demo_db(django_db_setup, django_db_blocker):
 @pytest.fixture
 def immediate_tasks(settings):
     """Background tasks run in the request that enqueues them (after commit), so tests see their result."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": settings.TASKS["default"]["QUEUES"],
+        }
+    }
 
 
 @pytest.fixture

@@ -2,10 +2,17 @@
 
 Everything that differs between a laptop, CI and production comes from the environment:
 ``DATABASE_URL`` (SQLite file or PostgreSQL), ``MAILLAGE_DATA_DIR``, ``DJANGO_SECRET_KEY``,
-``DJANGO_DEBUG`` and ``DJANGO_ALLOWED_HOSTS``.
+``DJANGO_DEBUG`` and ``DJANGO_ALLOWED_HOSTS``, then the security variables below.
+
+Safe by default: ``DEBUG`` is off unless ``DJANGO_DEBUG=1``, and outside DEBUG every protection of
+``check --deploy`` is on (HTTPS redirect, HSTS, Secure cookies); a variable turns one off where a proxy
+provides it. A server refuses to start outside DEBUG with the development key or without
+``DJANGO_ALLOWED_HOSTS`` (``maillage.deployment``); commands that do not serve (export, import, backup)
+still run, so a laptop needs no configuration. docs/deployment.md lists every variable.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -21,11 +28,64 @@ def _default_data_dir() -> Path:
     return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "maillage"
 
 
+def env_flag(name: str, default: bool) -> bool:
+    """``1``/``true``/``yes``/``on`` or ``0``/``false``/``no``/``off``; unset or empty: the default."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name}={value!r} : attendu 1 ou 0.")
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+def env_list(name: str, default: list[str] | None = None) -> list[str]:
+    value = os.environ.get(name)
+    if value is None:
+        return list(default or [])
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
 DATA_DIR = Path(os.environ.get("MAILLAGE_DATA_DIR") or _default_data_dir())
 
-DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "maillage-development-key-not-for-production")
-ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+DEBUG = env_flag("DJANGO_DEBUG", False)
+# Known to everyone who reads the code: a server refuses it outside DEBUG (maillage.deployment).
+DEVELOPMENT_SECRET_KEY = "django-insecure-maillage-development-key-never-for-production"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or DEVELOPMENT_SECRET_KEY
+# Unset: no host outside DEBUG (a server refuses to start); DEBUG accepts localhost by itself.
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
+
+# --- HTTPS, cookies and proxies: on outside DEBUG, each one can be turned off by its variable ---------
+SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_flag("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
+SESSION_COOKIE_SECURE = env_flag("DJANGO_SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_flag("DJANGO_CSRF_COOKIE_SECURE", not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Full origins (https://plan.example.fr) a proxy may send in the Origin header.
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# Behind a proxy that terminates TLS: DJANGO_SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https
+_proxy_ssl_header = env_list("DJANGO_SECURE_PROXY_SSL_HEADER")
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) if len(_proxy_ssl_header) == 2 else None
+USE_X_FORWARDED_HOST = env_flag("DJANGO_USE_X_FORWARDED_HOST", False)
+USE_X_FORWARDED_PORT = env_flag("DJANGO_USE_X_FORWARDED_PORT", False)
+# How many proxies append to X-Forwarded-For in front of Maillage (0: the client is REMOTE_ADDR). The
+# sign-in lockout and the job limits count per client address (maillage.accounts.throttling).
+MAILLAGE_PROXY_COUNT = env_int("MAILLAGE_PROXY_COUNT", 0)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "maillage.home.views.csrf_failure"
 
 INSTALLED_APPS = [
     "maillage.home",  # first: its registration templates replace the admin's
@@ -40,6 +100,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
     "maillage.accounts",
     "maillage.territories",
     "maillage.partners",
@@ -55,10 +117,13 @@ INSTALLED_APPS = [
     "maillage.demo",
     "maillage.publication",
     "maillage.versions",
+    "maillage.jobs",
+    "maillage.backups",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "maillage.accounts.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -67,6 +132,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "maillage.home.middleware.FrenchErrorPagesMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it turns a locked-out sign-in into the French page
 ]
 
 ROOT_URLCONF = "maillage.urls"
@@ -128,7 +195,10 @@ else:
     }
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["maillage.accounts.backends.UsernameOrEmailBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account or address
+    "maillage.accounts.backends.UsernameOrEmailBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -152,14 +222,14 @@ STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
 
 # Background tasks (imports of large files, long exports): stored in the database, run by
-# `maillage db_worker` (`make demo` starts one). MAILLAGE_TASKS_IMMEDIATE=1 runs them in the request
-# instead (no worker needed).
+# `maillage worker` (`make demo` starts it), which supervises one `db_worker` per queue so that an
+# import never waits behind exports. MAILLAGE_TASKS_IMMEDIATE=1 runs them in the request instead.
 TASKS = {
     "default": {
         "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
         if os.environ.get("MAILLAGE_TASKS_IMMEDIATE") == "1"
         else "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default"],
+        "QUEUES": ["default", "imports", "exports"],
     }
 }
 
@@ -170,11 +240,89 @@ MAILLAGE_DIGEST_HOUR = int(os.environ.get("MAILLAGE_DIGEST_HOUR", "7"))
 
 # Where Maillage is served, for the addresses it prints (calendar subscriptions).
 MAILLAGE_BASE_URL = os.environ.get("MAILLAGE_BASE_URL", "http://127.0.0.1:8000")
-# Spreadsheet imports larger than this are refused before they are parsed (bytes).
-MAILLAGE_IMPORT_MAX_BYTES = int(os.environ.get("MAILLAGE_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
-MAILLAGE_IMPORT_MAX_PAGES = int(os.environ.get("MAILLAGE_IMPORT_MAX_PAGES", 300))
+
+# --- Uploads: every bound is checked before the file is parsed (maillage.imports.limits) -------------
+# Imported files larger than this are refused before they are read (bytes).
+MAILLAGE_IMPORT_MAX_BYTES = env_int("MAILLAGE_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+MAILLAGE_IMPORT_MAX_PAGES = env_int("MAILLAGE_IMPORT_MAX_PAGES", 300)
+# A zipped file (DOCX, ODT, XLSX, ODS): the sum of its members once unpacked, and each member's ratio.
+MAILLAGE_IMPORT_MAX_UNPACKED_BYTES = env_int("MAILLAGE_IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
+MAILLAGE_IMPORT_MAX_RATIO = env_int("MAILLAGE_IMPORT_MAX_RATIO", 200)
+MAILLAGE_IMPORT_MAX_MEMBERS = env_int("MAILLAGE_IMPORT_MAX_MEMBERS", 5000)
+# A PDF: the sum of its decompressed streams, and the largest one.
+MAILLAGE_IMPORT_MAX_PDF_STREAM_BYTES = env_int("MAILLAGE_IMPORT_MAX_PDF_STREAM_BYTES", 20 * 1024 * 1024)
+# Spreadsheet rows (CSV, XLSX, ODS, every sheet together).
+MAILLAGE_IMPORT_MAX_ROWS = env_int("MAILLAGE_IMPORT_MAX_ROWS", 20000)
+# A JSON document: how deep its brackets nest, how many values it holds, how many digits a number has.
+MAILLAGE_IMPORT_MAX_JSON_DEPTH = env_int("MAILLAGE_IMPORT_MAX_JSON_DEPTH", 64)
+MAILLAGE_IMPORT_MAX_JSON_VALUES = env_int("MAILLAGE_IMPORT_MAX_JSON_VALUES", 2_000_000)
+MAILLAGE_IMPORT_MAX_NUMBER_DIGITS = env_int("MAILLAGE_IMPORT_MAX_NUMBER_DIGITS", 30)
+# The reader runs in a child process with these limits (address space in bytes, wall clock in seconds).
+MAILLAGE_IMPORT_MAX_MEMORY = env_int("MAILLAGE_IMPORT_MAX_MEMORY", 1024 * 1024 * 1024)
+MAILLAGE_IMPORT_TIME_LIMIT = env_int("MAILLAGE_IMPORT_TIME_LIMIT", 300)
+# Problems listed in an error message (the rest are counted).
+MAILLAGE_MAX_LISTED_PROBLEMS = env_int("MAILLAGE_MAX_LISTED_PROBLEMS", 50)
+
+# --- Jobs: a run or an export whose worker stopped beating for this long is failed (seconds) ---------
+MAILLAGE_JOB_HEARTBEAT_SECONDS = env_int("MAILLAGE_JOB_HEARTBEAT_SECONDS", 10)
+MAILLAGE_JOB_STALE_SECONDS = env_int("MAILLAGE_JOB_STALE_SECONDS", 120)
+# Queued and never started for this long (no worker running): failed, the person may retry.
+MAILLAGE_JOB_QUEUE_TIMEOUT = env_int("MAILLAGE_JOB_QUEUE_TIMEOUT", 3600)
+# Running for longer than this: failed, whatever the heartbeat says.
+MAILLAGE_JOB_TIME_LIMIT = env_int("MAILLAGE_JOB_TIME_LIMIT", 1800)
+# Jobs waiting or running at once: per person (or visitor's session), and for every visitor together.
+MAILLAGE_EXPORTS_PER_REQUESTER = env_int("MAILLAGE_EXPORTS_PER_REQUESTER", 2)
+MAILLAGE_ANONYMOUS_EXPORTS = env_int("MAILLAGE_ANONYMOUS_EXPORTS", 5)
+MAILLAGE_EXPORTS_TOTAL = env_int("MAILLAGE_EXPORTS_TOTAL", 20)
+MAILLAGE_IMPORTS_PER_USER = env_int("MAILLAGE_IMPORTS_PER_USER", 3)
+MAILLAGE_IMPORTS_TOTAL = env_int("MAILLAGE_IMPORTS_TOTAL", 20)
+
+# --- Sign-in: django-axes locks an account, or an address, after repeated failures ------------------
+AXES_FAILURE_LIMIT = env_int("MAILLAGE_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("MAILLAGE_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one alone locks
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "maillage.accounts.throttling.axes_username"
+AXES_CLIENT_IP_CALLABLE = "maillage.accounts.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "maillage.accounts.throttling.locked_out"
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept (the lockout needs them), successful sign-ins are not
+# Password reset mails: per client address and per e-mail address, within an hour.
+MAILLAGE_PASSWORD_RESETS_PER_ADDRESS = env_int("MAILLAGE_PASSWORD_RESETS_PER_ADDRESS", 5)
+MAILLAGE_PASSWORD_RESETS_PER_EMAIL = env_int("MAILLAGE_PASSWORD_RESETS_PER_EMAIL", 3)
+
+# --- Content Security Policy (django-csp): scripts only from Maillage's own static files -------------
+# Every script is a file (DSFR, htmx, the DSFR charts, home/static/maillage/*.js): no inline script, no
+# on…= handler, no hx-on, no eval (htmx's allowEval is off in base.html). Style sheets are files too;
+# style="" attributes are allowed (the public plan's progress bar sizes its parts with them): they run
+# nothing, and a <style> element, which could read the page with selectors, stays refused.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Maillage <ne-pas-repondre@maillage.example>")
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # Mark optional fields rather than required ones, as the DSFR recommends.
 DSFR_MARK_OPTIONAL_FIELDS = True
+
+# Errors go to standard error in every mode (Django's default sends them nowhere outside DEBUG but to
+# ADMINS by mail): the server's log is where an administrator finds a 500's traceback.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("MAILLAGE_LOG_LEVEL", "WARNING")},
+    "loggers": {"django": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
+}

@@ -127,8 +127,11 @@ def remove_member(membership: Membership) -> None:
     """Remove the role; the account stays (it may belong to other projects), its directory links go."""
     if membership.role in MANAGERS and not _keeps_a_manager(membership.project, membership):
         raise ValidationError(_("Le projet doit garder au moins une personne à la coordination."))
+    from maillage.documents.subscription import forget_member
+
     membership.user.people.filter(project=membership.project).update(user=None)
     membership.delete()
+    forget_member(membership.project, membership.user)  # their calendar address, and the shared one, stop
 
 
 @transaction.atomic

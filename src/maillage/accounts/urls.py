@@ -3,13 +3,19 @@ from django.urls import path, reverse_lazy
 
 from . import views
 from .forms import LoginForm, PasswordResetForm, SetPasswordForm
+from .throttling import ThrottledPasswordResetView
+
+
+class PasswordResetView(ThrottledPasswordResetView, auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+
 
 urlpatterns = [
     path("connexion/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "mot-de-passe/oubli/",
-        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        PasswordResetView.as_view(),
         name="password_reset",
     ),
     path("mot-de-passe/oubli/envoye/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),

@@ -14,7 +14,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from django.utils import translation
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vText
 
 from maillage.actions.models import Action
 from maillage.governance.models import Meeting
@@ -114,7 +114,9 @@ def project_calendar(project, *, deadlines: bool = True) -> bytes:
         calendar.add("prodid", PRODID)
         calendar.add("version", "2.0")
         calendar.add("calscale", "GREGORIAN")
-        calendar.add("x-wr-calname", project.title)
+        # An X- property has no type for icalendar: as vText its line breaks and commas are escaped
+        # (a raw line break in a title made the whole file, and the subscribed feed, fail).
+        calendar.add("x-wr-calname", vText(project.title))
         calendar.add("x-wr-timezone", TZID)
         calendar.add_component(paris_timezone())
         meetings = (

@@ -40,13 +40,15 @@ class ExportError(Exception):
 
 @dataclass(frozen=True)
 class What:
-    """The document asked for; ``actions``: the actions of a filtered list (a QuerySet), None for all."""
+    """The document asked for; ``actions``: the actions of a filtered list (a QuerySet), None for all;
+    ``public``: for a visitor of a published plan, so it names organisations, never people."""
 
     kind: str
     action: Action | None = None
     actions: object = None
     argument: str = ""  # what follows the kind for the documents of ``PARSERS``
     subject: object = None  # the object a document of ``PARSERS`` is about: a meeting, a campaign
+    public: bool = False  # for a visitor: organisations, never people (annex.loading)
 
     @property
     def suffix(self) -> str:

@@ -1,6 +1,5 @@
 """The documents page, the downloads and background exports; the calendar feed guarded by its token."""
 
-import hmac
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
@@ -11,14 +10,13 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from maillage.accounts.decorators import READ, project_view
-from maillage.projects.models import Project
 from maillage.publication.caching import cached_for_visitors
 
-from . import exporting
+from . import exporting, subscription
 from .ical import project_calendar
 from .models import Export
 from .registry import ExportError, What, write
-from .subscription import calendar_url
+from .subscription import calendar_url, personal_url, project_for_token
 
 SESSION_KEY = "maillage-exports"  # the exports a visitor without account started in this session
 CONTENT_TYPES = {
@@ -42,10 +40,8 @@ def calendar_feed(request, slug):
     No login: calendar applications cannot log in, the token in the URL is the credential. The answer
     never says whether the project exists, so the URL leaks nothing without the token.
     """
-    project = Project.objects.filter(slug=slug).first()
-    token = request.GET.get("jeton", "")
-    expected = project.calendar_token if project else "absent"
-    if project is None or not hmac.compare_digest(token.encode(), expected.encode()):
+    project = project_for_token(slug, request.GET.get("jeton", ""))
+    if project is None:
         return HttpResponseNotFound(NOT_FOUND, content_type="text/plain; charset=utf-8")
     response = HttpResponse(project_calendar(project), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{project.slug}.ics"'
@@ -54,8 +50,8 @@ def calendar_feed(request, slug):
 
 
 # --- the documents page and the downloads --------------------------------------------------------------
-# Public documents (a visitor of a published plan may take them; they hold no e-mail, phone or note:
-# the annex names the people who lead actions, as the deliberated annex does):
+# Public documents (a visitor of a published plan may take them; written for a visitor, they name
+# organisations, never people: no lead, elected referent, chair or member, no e-mail, phone or note):
 PUBLIC_DOCUMENTS = {"project", "panorama", "calendar", "action", "tree"}
 PUBLIC_FORMATS = {"docx", "odt", "pdf", "svg", "png"}
 # Written in the background (the whole project document of a big plan takes seconds):
@@ -91,7 +87,9 @@ def _requested(request, project, data):
     """(What, format, query) of the request, or a French 404 / 403 — never a file."""
     format = data.get("format", "")
     try:
-        chosen = exporting.target(project, data.get("document", ""), format, data.get("filtres", ""))
+        chosen = exporting.target(
+            project, data.get("document", ""), format, data.get("filtres", ""), public=not request.access.is_member
+        )
     except ExportError as error:
         raise BadExport(str(error)) from error
     if not may_download(request.access, chosen, format):
@@ -118,6 +116,7 @@ def documents_page(request, project):
         "access": request.access,
         "exports": list(mine[:5]),
         "subscription_url": calendar_url(project) if request.access.can_manage else "",
+        "personal_url": personal_url(project, request.user) if request.access.is_member else "",
         "breadcrumb_data": {
             "links": [{"url": reverse("project-dashboard", args=[project.slug]), "title": project.title}],
             "current": gettext("Documents"),
@@ -148,10 +147,17 @@ def download(request, project):
 def start_export(request, project):
     """Queue the whole project document; the page then polls its progress."""
     chosen, format, query = _requested(request, project, request.POST)
-    if request.user.is_authenticated:
-        export = exporting.start_export(project, request.POST["document"], format, request.user, query)
-    else:  # a visitor of a published plan: the export of this state of the plan is shared by all
-        export = exporting.visitors_export(project, request.POST["document"], format, query)
+    sessions = request.session.get(SESSION_KEY, [])
+    try:
+        if request.user.is_authenticated:
+            export = exporting.start_export(
+                project, request.POST["document"], format, request.user, query, sessions, public=chosen.public
+            )
+        else:  # a visitor of a published plan: the export of this state of the plan is shared by all
+            export = exporting.visitors_export(project, request.POST["document"], format, query, sessions)
+    except exporting.TooManyExports as error:
+        context = {"message": str(error), "project": project, "busy": True}
+        return render(request, "documents/error.html", context, status=429)
     if not request.user.is_authenticated:
         mine = [pk for pk in request.session.get(SESSION_KEY, []) if pk != str(export.pk)]
         request.session[SESSION_KEY] = [*mine[-9:], str(export.pk)]
@@ -175,6 +181,8 @@ def _export_of(request, project, pk) -> Export:
 @project_view(need=READ)
 def export_status(request, project, pk):
     export = _export_of(request, project, pk)
+    if export.in_progress and exporting.fail_stale_exports(only=export.pk):
+        export.refresh_from_db()
     context = {"project": project, "export": export}
     if request.htmx:
         return render(request, "documents/_export_progress.html", context)
@@ -196,3 +204,22 @@ def export_file(request, project, pk):
         raise Http404(gettext("Ce document n'est pas encore prêt."))
     with export.file.open("rb") as stored:
         return _attachment(stored.read(), export.filename, export.format)
+
+
+@require_POST
+@project_view(need=READ)
+def rotate_calendar(request, project):
+    """Draw a new calendar address: the member's own, or (coordinators) the project's shared one."""
+    from django.contrib import messages
+
+    if request.POST.get("adresse") == "projet":
+        if not request.access.can_manage:
+            raise PermissionDenied
+        subscription.rotate_project_token(project)
+        messages.success(request, gettext("Nouvelle adresse partagée : l'ancienne ne fonctionne plus."))
+    else:
+        if not request.access.is_member:
+            raise PermissionDenied
+        subscription.rotate_personal_token(project, request.user)
+        messages.success(request, gettext("Nouvelle adresse personnelle : l'ancienne ne fonctionne plus."))
+    return redirect(reverse("project-documents", args=[project.slug]) + "#doc-ics")

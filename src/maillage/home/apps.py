@@ -7,3 +7,6 @@ class HomeConfig(AppConfig):
 
     name = "maillage.home"
     verbose_name = _("Accueil")
+
+    def ready(self):
+        from maillage import deployment  # noqa: F401 — registers the production settings check

@@ -81,3 +81,8 @@ def choose_language(request):
     """Django's ``set_language`` without the CSRF check: a forged request can only change the language a
     browser reads the site in, and a form without a token lets a visitor's pages be one cached rendering."""
     return set_language(request)
+
+
+def csrf_failure(request, reason=""):
+    """The French 403 of a form sent without its security token (an expired page, cookies refused)."""
+    return render(request, "403_csrf.html", status=403)

@@ -8,7 +8,8 @@ rules whatever the file. Cells keep the interchange text form (a blank line betw
 The size limit (``MAILLAGE_IMPORT_MAX_BYTES``) and the page limit (``MAILLAGE_IMPORT_MAX_PAGES``)
 are checked before any content is parsed: the page count comes from the PDF page tree, the
 document statistics of a DOCX (``docProps/app.xml``) or an ODT (``meta.xml``), and one page per
-60 lines of a text file.
+60 lines of a text file. Before that, what the file unpacks to is bounded (``limits``): the members
+of a DOCX or ODT, the streams of a PDF.
 """
 
 import html
@@ -23,7 +24,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .reading import OLE_HEADER, UnreadableFile, _megabytes, max_bytes
+from .limits import check_pdf_streams, check_zip
+from .reading import OLE_HEADER, UnreadableFile, _megabytes, max_bytes, why
 
 DOCUMENT_EXTENSIONS = {".docx", ".odt", ".pdf", ".txt", ".md", ".markdown"}
 DEFAULT_MAX_PAGES = 300
@@ -106,7 +108,7 @@ def _check_pages(name: str, pages: int) -> None:
 def _damaged(name: str, error: Exception) -> UnreadableFile:
     return UnreadableFile(
         _("« %(name)s » est endommagé ou incomplet : impossible de l'ouvrir (%(error)s).")
-        % {"name": name, "error": type(error).__name__}
+        % {"name": name, "error": why(error)}
     )
 
 
@@ -319,6 +321,7 @@ def _docx(data: bytes, name: str, progress) -> list[Block]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
+        check_zip(archive, name)
         if "word/document.xml" not in names:
             raise UnreadableFile(_("« %(name)s » n'est pas un document DOCX (contenu non reconnu).") % {"name": name})
         if "docProps/app.xml" in names:
@@ -415,10 +418,11 @@ def _odt(data: bytes, name: str, progress) -> list[Block]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
-        if "content.xml" not in names:
-            raise UnreadableFile(_("« %(name)s » n'est pas un document ODT (contenu non reconnu).") % {"name": name})
         if "META-INF/manifest.xml" in names and b"encryption-data" in archive.read("META-INF/manifest.xml"):
             raise _protected(name)
+        check_zip(archive, name)
+        if "content.xml" not in names:
+            raise UnreadableFile(_("« %(name)s » n'est pas un document ODT (contenu non reconnu).") % {"name": name})
         if "meta.xml" in names:
             pages = re.search(rb'page-count="(\d+)"', archive.read("meta.xml"))
             if pages:
@@ -531,6 +535,7 @@ def _pdf(data: bytes, name: str, progress) -> list[Block]:
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
+    check_pdf_streams(data, name)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
         pages = pdf.pages  # the page tree only: no content is parsed yet

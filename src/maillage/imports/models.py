@@ -37,6 +37,9 @@ class ImportRun(models.Model):
     draft = models.JSONField(_("brouillon"), null=True, blank=True)
     report = models.JSONField(_("rapport"), null=True, blank=True)
     error = models.TextField(_("erreur"), blank=True)
+    # Written by the worker every few seconds while it reads: a run whose heartbeat stopped lost its worker.
+    heartbeat = models.DateTimeField(_("dernier signe de vie"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("lectures commencées"), default=0)
     project = models.ForeignKey(
         "projects.Project",
         on_delete=models.SET_NULL,

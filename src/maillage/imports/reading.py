@@ -1,8 +1,11 @@
 """Opening a spreadsheet file (XLSX, ODS, CSV) as sheets of rows, refusing bad files with a French message.
 
-The size limit (``MAILLAGE_IMPORT_MAX_BYTES``) is checked before anything is parsed; encrypted
-workbooks (an OLE container, which is how Excel stores a password-protected XLSX) and files that are
-not what their extension says are told apart from a corrupted file.
+The size limit (``MAILLAGE_IMPORT_MAX_BYTES``) is checked before anything is parsed, then what a zipped
+workbook unpacks to (``limits.check_zip``); rows are counted as they are read and the reader stops at
+``MAILLAGE_IMPORT_MAX_ROWS``. Encrypted workbooks (an OLE container, which is how Excel stores a
+password-protected XLSX) and files that are not what their extension says are told apart from a
+corrupted file. Messages name the person's file (``name``), never the reader's temporary copy, and never
+an English exception name.
 """
 
 import csv
@@ -38,49 +41,99 @@ def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f}".replace(".", ",") + " Mo"
 
 
-def read_sheets(path: Path) -> list[Sheet]:
-    """Every sheet of the file, trimmed of empty rows and trailing empty cells."""
+def why(error: Exception) -> str:
+    """What went wrong inside a parser, in French words a person can act on (never an exception name)."""
+    import xml.parsers.expat
+    import xml.sax
+
+    if isinstance(error, zipfile.BadZipFile | zipfile.LargeZipFile | EOFError):
+        return "archive illisible ou tronquée"
+    if isinstance(error, xml.sax.SAXException | xml.parsers.expat.ExpatError | SyntaxError):
+        return "contenu XML invalide"
+    if isinstance(error, KeyError):
+        return "une partie obligatoire du fichier manque"
+    if isinstance(error, UnicodeError):
+        return "caractères illisibles"
+    if isinstance(error, MemoryError | RecursionError):
+        return "structure trop lourde ou trop profonde"
+    if isinstance(error, ValueError | TypeError | AttributeError | IndexError):
+        return "contenu inattendu"
+    return "contenu non reconnu"
+
+
+def damaged(name: str, error: Exception) -> UnreadableFile:
+    return UnreadableFile(f"« {name} » est endommagé ou incomplet : impossible de l'ouvrir ({why(error)}).")
+
+
+def read_sheets(path: Path, name: str | None = None) -> list[Sheet]:
+    """Every sheet of the file, trimmed of empty rows and trailing empty cells; ``name`` (the person's file
+    name, default the path's) is the one the messages show."""
     path = Path(path)
-    suffix = path.suffix.lower()
+    name = Path(name or path.name).name
+    suffix = Path(name).suffix.lower() or path.suffix.lower()
     if suffix not in SPREADSHEET_EXTENSIONS:
-        raise UnreadableFile(f"« {path.name} » : format non pris en charge (attendu : .xlsx, .ods ou .csv).")
+        raise UnreadableFile(f"« {name} » : format non pris en charge (attendu : .xlsx, .ods ou .csv).")
     size = path.stat().st_size
     if size == 0:
-        raise UnreadableFile(f"« {path.name} » est vide.")
+        raise UnreadableFile(f"« {name} » est vide.")
     limit = max_bytes()
     if size > limit:
         raise UnreadableFile(
-            f"« {path.name} » pèse {_megabytes(size)}, au-delà de la limite de {_megabytes(limit)} "
+            f"« {name} » pèse {_megabytes(size)}, au-delà de la limite de {_megabytes(limit)} "
             "(réglage MAILLAGE_IMPORT_MAX_BYTES)."
         )
     data = path.read_bytes()
     if suffix == ".csv":
-        sheets = [_csv_sheet(data, path.stem)]
+        sheets = [_csv_sheet(data, name)]
     else:
         if data.startswith(OLE_HEADER):
             raise UnreadableFile(
-                f"« {path.name} » est protégé par un mot de passe (classeur chiffré) : "
+                f"« {name} » est protégé par un mot de passe (classeur chiffré) : "
                 "enregistrez-le sans mot de passe puis importez-le de nouveau."
             )
         if not data.startswith(b"PK"):
-            raise UnreadableFile(f"« {path.name} » n'est pas un classeur {suffix[1:].upper()} (contenu non reconnu).")
+            raise UnreadableFile(f"« {name} » n'est pas un classeur {suffix[1:].upper()} (contenu non reconnu).")
         try:
-            sheets = _ods_sheets(data) if suffix == ".ods" else _xlsx_sheets(data)
+            sheets = _ods_sheets(data, name) if suffix == ".ods" else _xlsx_sheets(data, name)
         except UnreadableFile:
             raise
         except Exception as error:  # zipfile, XML and openpyxl errors all mean the same thing to the user
-            raise UnreadableFile(
-                f"« {path.name} » est endommagé ou incomplet : impossible de l'ouvrir ({type(error).__name__})."
-            ) from error
+            raise damaged(name, error) from error
     sheets = [sheet for sheet in sheets if sheet.rows]
     if not sheets:
-        raise UnreadableFile(f"« {path.name} » ne contient aucune ligne.")
+        raise UnreadableFile(f"« {name} » ne contient aucune ligne.")
     return sheets
 
 
-def _trimmed(rows) -> list[list]:
+class _RowBudget:
+    """Rows read so far, every sheet together; past ``MAILLAGE_IMPORT_MAX_ROWS`` the reading stops."""
+
+    def __init__(self, name: str):
+        from .limits import max_rows
+
+        self.name, self.left, self.limit = name, max_rows(), max_rows()
+
+    def take(self, count: int = 1) -> None:
+        from .limits import too_many_rows
+
+        self.left -= count
+        if self.left < 0:
+            raise too_many_rows(self.name, self.limit)
+
+
+def _opened_zip(data: bytes, name: str) -> zipfile.ZipFile:
+    from .limits import check_zip
+
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    check_zip(archive, name)
+    return archive
+
+
+def _trimmed(rows, budget: "_RowBudget | None" = None) -> list[list]:
     kept = []
     for row in rows:
+        if budget is not None:
+            budget.take()
         cells = list(row)
         while cells and (cells[-1] is None or (isinstance(cells[-1], str) and not cells[-1].strip())):
             cells.pop()
@@ -89,24 +142,30 @@ def _trimmed(rows) -> list[list]:
     return kept
 
 
-def _xlsx_sheets(data: bytes) -> list[Sheet]:
+def _xlsx_sheets(data: bytes, name: str) -> list[Sheet]:
     from openpyxl import load_workbook
 
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise zipfile.BadZipFile("not a zip")
+    _opened_zip(data, name).close()
+    budget = _RowBudget(name)
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
-        return [Sheet(sheet.title, _trimmed(sheet.iter_rows(values_only=True))) for sheet in workbook.worksheets]
+        return [
+            Sheet(sheet.title, _trimmed(sheet.iter_rows(values_only=True), budget)) for sheet in workbook.worksheets
+        ]
     finally:
         workbook.close()
 
 
-def _ods_sheets(data: bytes) -> list[Sheet]:
+def _ods_sheets(data: bytes, name: str) -> list[Sheet]:
     from odf.namespaces import TABLENS
     from odf.opendocument import load
     from odf.table import Table, TableCell, TableRow
     from odf.text import P
 
+    _opened_zip(data, name).close()
+    budget = _RowBudget(name)
     document = load(io.BytesIO(data))
     sheets = []
     for table in document.spreadsheet.getElementsByType(Table):
@@ -118,7 +177,9 @@ def _ods_sheets(data: bytes) -> list[Sheet]:
                 value = _ods_value(cell, P)
                 cells.extend([value] * min(repeat, 200))
             repeat_rows = int(row.attributes.get((TABLENS, "number-rows-repeated"), 1) or 1)
-            rows.extend([cells] * (1 if not any(cells) else min(repeat_rows, 10000)))
+            copies = 1 if not any(cells) else min(repeat_rows, 10000)
+            budget.take(copies if any(cells) else 0)
+            rows.extend([cells] * copies)
         sheets.append(Sheet(str(table.getAttribute("name")), _trimmed(rows)))
     return sheets
 
@@ -152,7 +213,7 @@ def _text(node) -> str:
 def _csv_sheet(data: bytes, name: str) -> Sheet:
     """UTF-8 (with or without BOM), else cp1252; ";" or "," sniffed from the header line."""
     if b"\x00" in data[:4096]:
-        raise UnreadableFile(f"« {name}.csv » n'est pas un fichier texte CSV (contenu binaire).")
+        raise UnreadableFile(f"« {name} » n'est pas un fichier texte CSV (contenu binaire).")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -162,4 +223,15 @@ def _csv_sheet(data: bytes, name: str) -> Sheet:
     if "\t" in first_line and first_line.count("\t") > first_line.count(delimiter):
         delimiter = "\t"
     rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return Sheet(name, _trimmed([[from_csv_text(cell) if cell.strip() else None for cell in row] for row in rows]))
+    budget = _RowBudget(name)
+    try:
+        cells = [[from_csv_text(cell) if cell.strip() else None for cell in row] for row in _counted(rows, budget)]
+    except csv.Error as error:
+        raise UnreadableFile(f"« {name} » n'est pas un CSV lisible : {why(error)}.") from error
+    return Sheet(Path(name).stem, _trimmed(cells))
+
+
+def _counted(rows, budget: _RowBudget):
+    for row in rows:
+        budget.take()
+        yield row

@@ -10,5 +10,8 @@ def is_spreadsheet(path) -> bool:
     return Path(str(path)).suffix.lower() in SPREADSHEET_EXTENSIONS
 
 
-def read_spreadsheet(path, *, slug: str, title: str, labels: dict | None = None) -> tuple[dict, Report]:
-    return build_draft(read_sheets(Path(path)), slug=slug, title=title, labels=labels)
+def read_spreadsheet(
+    path, *, slug: str, title: str, labels: dict | None = None, name: str | None = None
+) -> tuple[dict, Report]:
+    """``name``: the person's file name, shown in messages (the path may be a temporary copy)."""
+    return build_draft(read_sheets(Path(path), name=name), slug=slug, title=title, labels=labels)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("importer/<int:pk>/actions/<str:ref>/", views.action_tools, name="import-action"),
     path("importer/<int:pk>/modifier/", views.edit, name="import-edit"),
     path("importer/<int:pk>/enregistrer/", views.save, name="import-save"),
+    path("importer/<int:pk>/relancer/", views.retry, name="import-retry"),
 ]

@@ -17,7 +17,7 @@ from maillage.interchange.importing import import_document
 from maillage.interchange.validation import InvalidDocument
 from maillage.projects.models import Project
 
-from . import review
+from . import review, running
 from .forms import UploadForm
 from .merging import merge_draft
 from .models import ImportRun
@@ -32,9 +32,33 @@ def _run(request, pk) -> ImportRun:
     return get_object_or_404(ImportRun.objects.select_related("into", "project"), pk=pk, owner=request.user)
 
 
+def busy_reason(user) -> str:
+    """Why a new import cannot be queued now (too many of this person's, or of everyone's), or ""."""
+    from django.conf import settings
+
+    pending = ImportRun.objects.filter(status__in=(ImportRun.Status.WAITING, ImportRun.Status.READING))
+    if pending.filter(owner=user).count() >= settings.MAILLAGE_IMPORTS_PER_USER:
+        return _("Vous avez déjà %(count)d imports en cours de lecture : attendez qu'ils soient lus.") % {
+            "count": settings.MAILLAGE_IMPORTS_PER_USER
+        }
+    if pending.count() >= settings.MAILLAGE_IMPORTS_TOTAL:
+        return _("Le service lit déjà beaucoup de fichiers : réessayez dans quelques minutes.")
+    return ""
+
+
 @login_required
 def start(request):
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    busy = busy_reason(request.user) if request.method == "POST" else ""
+    if busy:
+        form.is_valid()
+        form.add_error(None, busy)
+        return render(
+            request,
+            "imports/start.html",
+            {"form": form, "recent": [], "breadcrumb_data": {"current": _("Importer un plan")}},
+            status=429,
+        )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         into = form.cleaned_data["into"]
@@ -72,6 +96,8 @@ def template(request, extension):
 def progress(request, pk):
     """The progress fragment the page polls; once the reading is over, htmx reloads the page."""
     run = _run(request, pk)
+    if run.in_progress and running.fail_stale_runs(only=run.pk):
+        run.refresh_from_db()
     if not run.in_progress:
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
@@ -80,42 +106,77 @@ def progress(request, pk):
 
 
 @login_required
+@require_POST
+def retry(request, pk):
+    """Read again a run whose worker died (its upload was kept); anything else goes back to its page."""
+    run = _run(request, pk)
+    if running.may_retry(run):
+        running.retry(run)
+        messages.success(request, _("La lecture est relancée."))
+    return redirect("import-review", run.pk)
+
+
+@login_required
 def review_page(request, pk):
     run = _run(request, pk)
+    if run.in_progress and running.fail_stale_runs(only=run.pk):
+        run.refresh_from_db()
     context = {
         "run": run,
+        "may_retry": running.may_retry(run),
         "breadcrumb_data": {
             "links": [{"url": reverse("import-start"), "title": _("Importer un plan")}],
             "current": run.name,
         },
     }
+    if run.report:
+        context["unplaced_count"] = run.report.get("unplaced_count") or (
+            len(run.report.get("unplaced", [])) + len(run.report.get("unused_rows", []))
+        )
     if run.status in (ImportRun.Status.READY, ImportRun.Status.SAVED) and run.draft:
         context.update(_draft_context(run.draft))
     return render(request, "imports/review.html", context)
 
 
+# The review page shows this many actions and nodes at most: a 20,000-row sheet still gives a page that
+# renders (the counts say how many more the draft holds; all of them are saved).
+SHOWN_ACTIONS = 300
+SHOWN_NODES = 300
+
+
 def _draft_context(draft: dict) -> dict:
     actions = {action["ref"]: action for action in draft.get("actions", [])}
-    nodes = []
-    for path, node, depth in review.walk_nodes(draft.get("nodes", [])):
-        nodes.append(
-            {
-                "path": path,
-                "node": node,
-                "depth": depth,
-                "actions": [actions[r] for r in node.get("actions", []) if r in actions],
-            }
-        )
-    placed = review.placed_refs(draft)
     statuses = dict(Action.Status.choices)
-    for action in actions.values():
+    budget = [SHOWN_ACTIONS]
+    shown: list[dict] = []
+
+    def take(refs) -> list[dict]:
+        taken = []
+        for ref in refs:
+            if budget[0] <= 0:
+                break
+            if ref in actions:
+                budget[0] -= 1
+                taken.append(actions[ref])
+        shown.extend(taken)
+        return taken
+
+    nodes, node_count = [], 0
+    for path, node, depth in review.walk_nodes(draft.get("nodes", [])):
+        node_count += 1
+        if len(nodes) < SHOWN_NODES:
+            nodes.append({"path": path, "node": node, "depth": depth, "actions": take(node.get("actions", []))})
+    placed = review.placed_refs(draft)
+    unplaced = take(a["ref"] for a in draft.get("actions", []) if a["ref"] not in placed and not a.get("parent"))
+    for action in shown:
         action["view_status"] = statuses.get(action.get("status"), action.get("status"))
         action["view_sections"] = [(SECTION_LABELS[name], action[name]) for name in SECTIONS if action.get(name)]
     return {
         "nodes": nodes,
-        "unplaced": [a for a in draft.get("actions", []) if a["ref"] not in placed and not a.get("parent")],
+        "unplaced": unplaced,
         "levels": draft.get("levels", []),
-        "counts": {"nodes": len(nodes), "actions": len(actions), "partners": len(draft.get("partners", []))},
+        "counts": {"nodes": node_count, "actions": len(actions), "partners": len(draft.get("partners", []))},
+        "hidden": {"nodes": node_count - len(nodes), "actions": len(actions) - len({a["ref"] for a in shown})},
     }
 
 

@@ -25,10 +25,12 @@ two agree.
 import copy
 import datetime
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import jsonschema_rs
+from django.conf import settings
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
 
@@ -74,17 +76,37 @@ class Problem:
         return f"{self.path} : {self.message}"
 
 
-class InvalidDocument(Exception):
-    """The document cannot be imported; ``problems`` says why, each with its JSON path."""
+def listed_problems() -> int:
+    return int(getattr(settings, "MAILLAGE_MAX_LISTED_PROBLEMS", 50))
 
-    def __init__(self, problems):
+
+# Past this many problems the schema check stops counting: a million bad items cost no million messages.
+COUNTED_PROBLEMS = 1000
+
+
+class InvalidDocument(Exception):
+    """The document cannot be imported; ``problems`` says why, each with its JSON path. The report lists
+    the first ``MAILLAGE_MAX_LISTED_PROBLEMS`` and counts the others (a page or a terminal stays readable)."""
+
+    def __init__(self, problems, more: bool = False):
+        self.more = more or isinstance(problems, TooManyProblems)  # counting stopped at COUNTED_PROBLEMS
         self.problems = list(problems)
         super().__init__(self.report())
 
+    def __reduce__(self):  # crosses the reader's process boundary with its problems, not its text
+        return (type(self), (self.problems, self.more))
+
     def report(self) -> str:
         count = len(self.problems)
-        head = "Document refusé : 1 problème." if count == 1 else f"Document refusé : {count} problèmes."
-        return "\n".join([head, *(f"- {problem}" for problem in self.problems), "Rien n'a été enregistré."])
+        if self.more:
+            head = f"Document refusé : plus de {count} problèmes."
+        else:
+            head = "Document refusé : 1 problème." if count == 1 else f"Document refusé : {count} problèmes."
+        shown = listed_problems()
+        lines = [head, *(f"- {problem}" for problem in self.problems[:shown])]
+        if count > shown:
+            lines.append(f"… et {count - shown}{' (au moins)' if self.more else ''} autres problèmes non listés.")
+        return "\n".join([*lines, "Rien n'a été enregistré."])
 
 
 def schema() -> dict:
@@ -92,10 +114,92 @@ def schema() -> dict:
     return copy.deepcopy(SCHEMA)
 
 
+class _Refused(Exception):
+    """Raised from inside the parser's hooks: the text goes over a bound."""
+
+    def __init__(self, problem: "Problem"):
+        self.problem = problem
+
+
+def _bounded_int(digits: str) -> int:
+    limit = settings.MAILLAGE_IMPORT_MAX_NUMBER_DIGITS
+    if len(digits.lstrip("-")) > limit:
+        raise _Refused(
+            Problem("$", f"un nombre compte plus de {limit} chiffres (réglage MAILLAGE_IMPORT_MAX_NUMBER_DIGITS).")
+        )
+    return int(digits)
+
+
+def _bounded_float(text: str):
+    if len(text) > settings.MAILLAGE_IMPORT_MAX_NUMBER_DIGITS + 8:  # digits, sign, point and exponent
+        return _bounded_int("9" * (settings.MAILLAGE_IMPORT_MAX_NUMBER_DIGITS + 1))
+    number = float(text)
+    if math.isinf(number):
+        raise _Refused(Problem("$", f"le nombre {text[:40]} est trop grand."))
+    return number
+
+
+def _no_constant(name: str):
+    raise _Refused(Problem("$", f"« {name} » n'est pas une valeur JSON."))
+
+
+def check_bounds(document) -> None:
+    """A parsed document nesting deeper than ``MAILLAGE_IMPORT_MAX_JSON_DEPTH`` or holding more than
+    ``MAILLAGE_IMPORT_MAX_JSON_VALUES`` values is refused before anything reads it (walked without
+    recursion: the walk itself cannot overflow)."""
+    depth_limit = settings.MAILLAGE_IMPORT_MAX_JSON_DEPTH
+    value_limit = settings.MAILLAGE_IMPORT_MAX_JSON_VALUES
+    count = 0
+    stack = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        count += 1
+        if count > value_limit:
+            raise InvalidDocument(
+                [
+                    Problem(
+                        "$",
+                        f"le document compte plus de {value_limit} valeurs (réglage MAILLAGE_IMPORT_MAX_JSON_VALUES).",
+                    )
+                ]
+            )
+        if isinstance(value, dict | list):
+            if depth > depth_limit:
+                raise InvalidDocument(
+                    [
+                        Problem(
+                            "$",
+                            f"le document imbrique plus de {depth_limit} niveaux de listes ou d'objets "
+                            "(réglage MAILLAGE_IMPORT_MAX_JSON_DEPTH).",
+                        )
+                    ]
+                )
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((child, depth + 1) for child in children)
+
+
 def parse(text: str | bytes) -> dict:
-    """Read JSON text; a broken file becomes an InvalidDocument with the line and column."""
+    """Read JSON text with bounds: the parser refuses a number of more than
+    ``MAILLAGE_IMPORT_MAX_NUMBER_DIGITS`` digits before converting it (a 5,000-digit integer), its own
+    recursion guard stops a document nested a thousand deep, and ``check_bounds`` the depth and the count
+    of values; the file's size was bounded before (``MAILLAGE_IMPORT_MAX_BYTES``). Each becomes an
+    InvalidDocument in French; a broken file too, with the line and column."""
     try:
-        document = json.loads(text)
+        if isinstance(text, bytes | bytearray):
+            text = bytes(text).decode("utf-8-sig")
+        document = json.loads(text, parse_int=_bounded_int, parse_float=_bounded_float, parse_constant=_no_constant)
+        check_bounds(document)
+    except _Refused as refused:
+        raise InvalidDocument([refused.problem]) from None
+    except (RecursionError, MemoryError) as error:
+        raise InvalidDocument(
+            [
+                Problem(
+                    "$",
+                    "le document est trop profond ou trop lourd pour être lu (réglage MAILLAGE_IMPORT_MAX_JSON_DEPTH).",
+                )
+            ]
+        ) from error
     except json.JSONDecodeError as error:
         raise InvalidDocument(
             [
@@ -107,6 +211,8 @@ def parse(text: str | bytes) -> dict:
         ) from error
     except UnicodeDecodeError as error:
         raise InvalidDocument([Problem("$", "le fichier n'est pas encodé en UTF-8.")]) from error
+    except ValueError as error:  # a number the interpreter refuses to convert (over 4,300 digits)
+        raise InvalidDocument([Problem("$", "un nombre du document est trop long pour être lu.")]) from error
     return document
 
 
@@ -156,7 +262,10 @@ def schema_problems(document) -> list[Problem]:
     for error in errors:
         problem = _describe(error)
         problems.setdefault(problem.path, problem)  # one message per place is enough to fix it
-    return sorted(problems.values(), key=lambda problem: problem.path)
+        if len(problems) > COUNTED_PROBLEMS:
+            break
+    found = sorted(problems.values(), key=lambda problem: problem.path)
+    return TooManyProblems(found[:COUNTED_PROBLEMS]) if len(found) > COUNTED_PROBLEMS else found
 
 
 def _place(path) -> tuple:
@@ -179,6 +288,10 @@ def _errors_at(document, places):
         for error in VALIDATOR.evolve(schema=subschema).iter_errors(instance):
             error.path.extendleft(reversed(place))
             yield error
+
+
+class TooManyProblems(list):
+    """The problems found before counting stopped: ``InvalidDocument(problems)`` says "more than"."""
 
 
 # --- French messages for schema errors -------------------------------------------------------------

@@ -30,6 +30,13 @@ def _year_field(label):
     return forms.IntegerField(label=label, min_value=1990, max_value=2100)
 
 
+def one_line(value: str) -> str:
+    """A title is one line: a line break (which no title field lets anyone type) is refused, not kept."""
+    if value and any(char in value for char in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
+        raise forms.ValidationError(_("Le titre tient sur une ligne : retirez le retour à la ligne."))
+    return value
+
+
 class ProjectCreateForm(DsfrBaseForm):
     kind = forms.ChoiceField(label=_("Type de projet"), choices=Project.Kind.choices)
     title = forms.CharField(label=_("Titre du projet"), max_length=255)
@@ -74,6 +81,9 @@ class ProjectCreateForm(DsfrBaseForm):
         self.fields["first_year"].initial = year
         self.fields["last_year"].initial = year + 3
 
+    def clean_title(self):
+        return one_line(self.cleaned_data.get("title", ""))
+
     def clean_slug(self):
         slug = self.cleaned_data.get("slug", "")
         if slug in RESERVED_SLUGS:
@@ -115,6 +125,12 @@ class ProjectSettingsForm(DsfrModelForm):
             "deliberation_body",
         ]
         widgets = {"deliberation_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def clean_title(self):
+        return one_line(self.cleaned_data.get("title", ""))
+
+    def clean_subtitle(self):
+        return one_line(self.cleaned_data.get("subtitle", ""))
 
     def clean(self):
         data = super().clean()

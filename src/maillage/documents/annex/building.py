@@ -118,9 +118,9 @@ def _info_rows(action, data) -> list[tuple[str, str]]:
         ("Périodes" if data.periods else "Années", schedule_text(action, data)),
         ("Échelon", str(Scale(action.scale).label) if action.scale else ""),
         ("Territoire", str(action.territory) if action.territory else ""),
-        ("Pilotes", ", ".join(_person(person) for person in action.leads.all())),
+        ("Pilotes", "" if data.public else ", ".join(_person(person) for person in action.leads.all())),
         ("Structure pilote", action.lead_organisation.name if action.lead_organisation else ""),
-        ("Élu·e référent·e", _person(action.elected_referent) if action.elected_referent else ""),
+        ("Élu·e référent·e", _person(action.elected_referent) if action.elected_referent and not data.public else ""),
         ("Priorité", labels("priority", action.priority)),
         ("Participation des habitants", labels("participation", action.participation)),
         ("Thèmes", ", ".join(theme.name for theme in action.themes.all())),
@@ -402,7 +402,7 @@ def _tree(data) -> Section | None:
     def node_section(node, depth) -> Section:
         content = []
         title = _node_title(data, node)
-        if node.referent:
+        if node.referent and not data.public:
             content.append(Paragraph(f"Élu·e référent·e : {_person(node.referent)}", "note"))
         content.extend(cell(node.description).blocks)
         actions = data.actions_of_node.get(node.pk, [])
@@ -450,7 +450,7 @@ def _governance(data) -> Section | None:
     blocks = []
     for body in data.bodies:
         content = [Paragraph(body.get_kind_display(), "note")]
-        if body.chair:
+        if body.chair and not data.public:
             content.append(Paragraph(f"Présidence : {_person(body.chair)}"))
         if body.frequency:
             content.append(Paragraph(f"Fréquence : {body.frequency}"))
@@ -459,16 +459,13 @@ def _governance(data) -> Section | None:
         content.extend(cell(body.description).blocks)
         members = []
         for member in body.members.all():
-            who = " pour ".join(
-                filter(
-                    None,
-                    [
-                        member.person.name if member.person else "",
-                        member.organisation.name if member.organisation else "",
-                    ],
-                )
-            )
-            members.append(f"{who} ({member.role})" if member.role else who)
+            person = member.person.name if member.person and not data.public else ""
+            who = " pour ".join(filter(None, [person, member.organisation.name if member.organisation else ""]))
+            if not who:
+                continue  # a person alone, in a visitor's document
+            line = f"{who} ({member.role})" if member.role else who
+            if line not in members:
+                members.append(line)
         if members:
             content.append(Paragraph("Membres", "label"))
             content.append(BulletList(members))

@@ -71,6 +71,7 @@ class ProjectData:
     consultations: list = field(default_factory=list)
     tree_png: bytes | None = None  # the strategy tree diagram; None without cairo or for a filtered list
     budget: BudgetTotals = field(default_factory=BudgetTotals)  # euros by funder × year × kind (full only)
+    public: bool = False  # for a visitor: organisations, never people (no leads, referents, chairs, members)
 
     @property
     def nodes_by_id(self) -> dict:
@@ -79,9 +80,10 @@ class ProjectData:
         return self._nodes_by_id
 
 
-def load(project, *, full: bool = True, action=None, actions=None) -> ProjectData:
+def load(project, *, full: bool = True, action=None, actions=None, public: bool = False) -> ProjectData:
     """The tree and all actions (or only ``action`` and its sub-actions, or only ``actions``, the
-    QuerySet of a filtered list); ``full`` adds the diagnostic, governance, programmes and acronyms."""
+    QuerySet of a filtered list); ``full`` adds the diagnostic, governance, programmes and acronyms;
+    ``public``: the document is for a visitor, and names no person."""
     nodes = list(Node.objects.filter(project=project).select_related("level", "referent").order_by("position", "pk"))
     children = defaultdict(list)
     for node in nodes:
@@ -114,6 +116,7 @@ def load(project, *, full: bool = True, action=None, actions=None) -> ProjectDat
         actions_of_node=actions_of_node,
         sub_actions=sub_actions,
         periods=list(Period.objects.filter(project=project).order_by("position", "first_year")),
+        public=public,
     )
     if full:
         data.acronyms = list(Acronym.objects.filter(project=project).order_by("position", "acronym"))

@@ -14,10 +14,10 @@ def build(project, what: What):
     """The document representation of ``what`` (project, panorama, calendar or one fiche)."""
     with translation.override("fr"):
         if what.kind == "action":
-            data = load(project, full=False, action=what.action)
+            data = load(project, full=False, action=what.action, public=what.public)
             action = next(action for action in data.actions if action.pk == what.action.pk)
             return building.fiche_document(action, data)
-        data = load(project, full=what.kind == "project", actions=what.actions)
+        data = load(project, full=what.kind == "project", actions=what.actions, public=what.public)
         return {
             "project": building.project_document,
             "panorama": building.panorama_document,

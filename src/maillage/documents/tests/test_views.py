@@ -66,7 +66,9 @@ def test_members_see_every_document_and_take_the_tables(client, plan, role):
     html = page.content.decode()
     assert "Documents du projet" in html and "Panorama des actions" in html and "Tableaux" in html
     assert 'id="download-panorama-pdf"' in html and 'id="export-project-pdf"' in html
-    assert ("jeton=" in html) == (role in (Role.COORDINATOR, Role.NETWORK_ADMIN))  # the secret URL
+    # the shared secret URL for coordinators, a personal one for every member (issue 16, finding 12)
+    assert (plan.calendar_token in html) == (role in (Role.COORDINATOR, Role.NETWORK_ADMIN))
+    assert 'id="calendar-personal"' in html
     workbook = client.get(download_url(plan, "tables", "xlsx"))
     assert workbook.status_code == 200 and workbook.content[:2] == b"PK"
     assert 'filename="' + plan.slug + '-tables.xlsx"' in workbook["Content-Disposition"]

@@ -1,12 +1,14 @@
-import signal
-import subprocess
+import os
 import sys
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from maillage.demo.loading import ensure_demo_accounts, load_demo
+from maillage.demo.serving import server_environment
 from maillage.evaluation.tasks import ensure_scheduled
+from maillage.jobs.supervisor import Child, Supervisor
 
 
 class Command(BaseCommand):
@@ -21,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-worker",
             action="store_true",
-            help="ne lance pas le travailleur des tâches de fond (exports longs : « maillage db_worker »)",
+            help="ne lance pas les travailleurs des tâches de fond (imports et exports : « maillage worker »)",
         )
 
     def handle(self, *args, addrport, no_serve, no_worker=False, **options):
@@ -36,19 +38,15 @@ class Command(BaseCommand):
             self.stdout.write(f"  {account.username:<{width}}  mot de passe : {account.password}  — {account.role}")
         if no_serve:
             return
-        # Long exports are background tasks: a worker runs beside the server and stops with it.
-        worker = None if no_worker else subprocess.Popen([sys.executable, "-m", "maillage", "db_worker", "--no-reload"])
-        if worker:
-            self.stdout.write(f"Travailleur des tâches de fond lancé (processus {worker.pid}).")
+        # The server runs with DEBUG off (French error pages, never the debug page listing every URL) and
+        # serves its static files itself; the worker is supervised: restarted if it dies.
+        environment = {**os.environ, **server_environment(settings.DATA_DIR, addrport)}
+        python = [sys.executable, "-m", "maillage"]
+        children = [Child("serveur", [*python, "runserver", "--noreload", "--insecure", addrport], essential=True)]
+        if not no_worker:
+            children.append(Child("tâches de fond", [*python, "worker"]))
             ensure_scheduled()  # the daily digest job (maillage.evaluation.tasks), queued once
-            # Stopped by a TERM signal too (not only Ctrl-C), the worker is stopped with the server.
-            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-        try:
-            call_command("runserver", addrport, use_reloader=False)
-        finally:
-            if worker:
-                worker.terminate()
-                try:
-                    worker.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
+        self.stdout.flush()
+        code = Supervisor(children, environment=environment, log=lambda line: self.stderr.write(line)).run()
+        if code:
+            sys.exit(code)
