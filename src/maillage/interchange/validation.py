@@ -60,11 +60,28 @@ def _as_python_reads(schema):
     return schema
 
 
-FAST = jsonschema_rs.validator_for(
-    _as_python_reads(SCHEMA),
-    validate_formats=True,
-    formats={"date": lambda value: _FORMATS.conforms(value, "date")},
+def _fast(schema):
+    return jsonschema_rs.validator_for(
+        _as_python_reads(schema),
+        validate_formats=True,
+        formats={"date": lambda value: _FORMATS.conforms(value, "date")},
+    )
+
+
+FAST = _fast(SCHEMA)
+# jsonschema-rs gathers all of a document's errors before giving the first: a list of a million wrong
+# items would cost seconds and gigabytes. So a document that is not valid is looked at in parts: its
+# shell (the top-level lists with any items), then each item of each list, until enough are found.
+_LISTS = [key for key, value in SCHEMA["properties"].items() if value.get("type") == "array" and "items" in value]
+FAST_SHELL = _fast(
+    {
+        **SCHEMA,
+        "properties": {
+            key: ({**value, "items": {}} if key in _LISTS else value) for key, value in SCHEMA["properties"].items()
+        },
+    }
 )
+FAST_ITEMS = {key: _fast({"$defs": SCHEMA["$defs"], **SCHEMA["properties"][key]["items"]}) for key in _LISTS}
 
 
 @dataclass(frozen=True)
@@ -254,7 +271,7 @@ def schema_problems(document) -> list[Problem]:
     try:
         if FAST.is_valid(document):
             return []
-        places = {_place(error.instance_path) for error in FAST.iter_errors(document)}
+        places = _fast_places(document)
     except (ValueError, TypeError, OverflowError):  # a value FAST cannot read: VALIDATOR reads it all
         places = {()}
     errors = VALIDATOR.iter_errors(document) if () in places else _errors_at(document, places)
@@ -266,6 +283,22 @@ def schema_problems(document) -> list[Problem]:
             break
     found = sorted(problems.values(), key=lambda problem: problem.path)
     return TooManyProblems(found[:COUNTED_PROBLEMS]) if len(found) > COUNTED_PROBLEMS else found
+
+
+def _fast_places(document) -> set:
+    """The places of FAST's errors (``_place``), at most COUNTED_PROBLEMS + 1 of the lists' items."""
+    places = {_place(error.instance_path) for error in FAST_SHELL.iter_errors(document)}
+    for key in _LISTS:
+        items = document.get(key)
+        if not isinstance(items, list) or (key,) in places:
+            continue
+        validator = FAST_ITEMS[key]
+        for index, item in enumerate(items):
+            if len(places) > COUNTED_PROBLEMS:
+                return places
+            if not validator.is_valid(item):
+                places.add((key, index))
+    return places
 
 
 def _place(path) -> tuple:

@@ -115,17 +115,27 @@ def test_finding_9_the_public_project_document_names_no_person_but_a_members_doe
 # --- finding 10: the task queue has limits ---------------------------------------------------------------------
 
 
-def start(client, project, format="pdf"):
-    return client.post(reverse("export-start", args=[project.slug]), {"document": "project", "format": format})
+def start(client, project, format="pdf", filters=""):
+    data = {"document": "project", "format": format}
+    if filters:
+        data["filtres"] = filters
+    return client.post(reverse("export-start", args=[project.slug]), data)
 
 
 def test_finding_10_twenty_anonymous_sessions_cannot_queue_twenty_exports(published, settings):
-    answers = [start(Client(), published).status_code for _session in range(20)]
+    # Twenty visitors asking for twenty different documents (each a search of the plan): only a few queue.
+    answers = [start(Client(), published, filters=f"q=mot{session}").status_code for session in range(20)]
     assert answers.count(302) == settings.MAILLAGE_ANONYMOUS_EXPORTS
     assert answers.count(429) == 20 - settings.MAILLAGE_ANONYMOUS_EXPORTS
     assert Export.objects.count() == settings.MAILLAGE_ANONYMOUS_EXPORTS
-    page = start(Client(), published).content.decode()
+    page = start(Client(), published, filters="q=encore").content.decode()
     assert "Service occupé" in page and "réessayez dans quelques minutes" in page
+
+
+def test_finding_10_twenty_anonymous_sessions_asking_for_the_same_document_share_one_export(published):
+    answers = [start(Client(), published).status_code for _session in range(20)]
+    assert answers == [302] * 20
+    assert Export.objects.count() == 1  # written once for this state of the plan, whoever asks
 
 
 def test_finding_10_one_session_or_one_person_has_a_few_exports_in_flight(client, published, settings):
