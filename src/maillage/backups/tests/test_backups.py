@@ -37,8 +37,9 @@ def rows(model, using):
 
 def fill():
     """An empty base first (the session's demo, loaded for the browser tests, may still be there: these
-    tests are transactional, so they run after the others and flush the base when done), then a plan from the demo, and everything the audit saw lost: accounts, roles, links, comments, history,
-    calendar tokens, an import with its upload, an export with its file, a sign-in failure, an admin log."""
+    tests are transactional, so they run after the others and flush the base when done), then a plan
+    from the demo, and everything the audit saw lost: accounts, roles, links, comments, history, calendar
+    tokens, an import with its upload, an export with its file, a sign-in failure, an admin log."""
     call_command("flush", interactive=False, verbosity=0)
     document = next(doc for doc in demo_documents() if doc["project"]["slug"] == "clermont-sud")
     project = import_document(document)
