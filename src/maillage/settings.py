@@ -12,6 +12,7 @@ still run, so a laptop needs no configuration. docs/deployment.md lists every va
 """
 
 import os
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -119,10 +120,13 @@ INSTALLED_APPS = [
     "maillage.versions",
     "maillage.jobs",
     "maillage.backups",
+    "maillage.server",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files with hashed names and far-future caching, once collected (maillage.server.static).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "maillage.accounts.middleware.ChosenLanguageMiddleware",
@@ -217,9 +221,31 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
-# Written documents of background exports (served only through the documents views, which check access).
-MEDIA_ROOT = DATA_DIR / "media"
+STATIC_ROOT = Path(os.environ.get("MAILLAGE_STATIC_ROOT") or DATA_DIR / "static")
+# Written documents of background exports and backups' files (served only through the documents views,
+# which check access), through Django's storage API: a local folder, or S3-compatible object storage
+# shared by several machines when MAILLAGE_S3_BUCKET is set (django-storages: pip install maillage[s3];
+# credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY as boto3 reads them).
+MEDIA_ROOT = Path(os.environ.get("MAILLAGE_MEDIA_ROOT") or DATA_DIR / "media")
+if os.environ.get("MAILLAGE_S3_BUCKET"):
+    _files = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["MAILLAGE_S3_BUCKET"],
+            "endpoint_url": os.environ.get("MAILLAGE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("MAILLAGE_S3_REGION") or None,
+            "location": os.environ.get("MAILLAGE_S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _files = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {"default": _files, "staticfiles": {"BACKEND": "maillage.server.static.StaticFiles"}}
+# Until `maillage serve` (or collectstatic) has collected them, STATIC_ROOT does not exist and the
+# finders serve the static files (runserver, the demo, the tests): WhiteNoise need not say so.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 
 # Background tasks (imports of large files, long exports): stored in the database, run by
 # `maillage worker` (`make demo` starts it), which supervises one `db_worker` per queue so that an
