@@ -7,8 +7,17 @@ server checks any submitted id against the whole queryset, as a plain select wou
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 SHOWN = 30
+
+
+def _is_key(model, value) -> bool:
+    try:
+        model._meta.pk.to_python(value)
+    except ValidationError:
+        return False
+    return True
 
 
 class SuggestSelect(forms.Select):
@@ -25,6 +34,8 @@ class SuggestSelect(forms.Select):
         iterator = self.choices  # a ModelChoiceIterator (model fields) or a list of pairs
         queryset = getattr(iterator, "queryset", None)
         chosen = [str(v) for v in value if v not in ("", None)]
+        if queryset is not None:  # a form drawn again with what was posted: only what can be an id
+            chosen = [v for v in chosen if _is_key(queryset.model, v)]
         if queryset is None:  # plain choices, already bounded by whoever built them
             return super().optgroups(name, value, attrs)
         label = iterator.field.label_from_instance

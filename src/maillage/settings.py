@@ -245,7 +245,7 @@ else:
 STORAGES = {"default": _files, "staticfiles": {"BACKEND": "maillage.server.static.StaticFiles"}}
 # Until `maillage serve` (or collectstatic) has collected them, STATIC_ROOT does not exist and the
 # finders serve the static files (runserver, the demo, the tests): WhiteNoise need not say so.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at")
 
 # Background tasks (imports of large files, long exports): stored in the database, run by
 # `maillage worker` (`make demo` starts it), which supervises one `db_worker` per queue so that an

@@ -257,6 +257,9 @@ class ActionPartner(models.Model):
         return f"{self.organisation} ({self.get_role_display()})"
 
     def clean(self):
+        # An inline form of a sheet whose own form is invalid has no action yet: nothing to compare.
+        if not hasattr(self, "action"):
+            return
         if self.organisation_id and self.action.project_id and self.organisation.project_id != self.action.project_id:
             raise ValidationError({"organisation": _("Cette organisation n'est pas dans l'annuaire du projet.")})
 
@@ -302,7 +305,8 @@ class BudgetLine(models.Model):
         return f"{self.label or self.get_nature_display()} : {self.amount}"
 
     def clean(self):
-        if self.year is not None and getattr(self.action, "project_id", None):
+        # An inline form of a sheet whose own form is invalid has no action yet: nothing to compare.
+        if self.year is not None and hasattr(self, "action") and self.action.project_id:
             self.action.project.check_years("year", self.year)
 
 

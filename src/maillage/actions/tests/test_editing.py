@@ -492,3 +492,28 @@ def test_the_next_reference_skips_one_already_taken(db):
     Action.objects.create(project=project, ref="B-03", title="Plus loin", position=1)
     Action.objects.create(project=project, ref="B-02", title="La dernière écrite", position=2)
     assert next_free_ref(project) == "B-04"
+
+
+def test_a_new_sheet_refused_with_a_partner_a_budget_line_and_a_bad_parent_is_drawn_again(plan, login):
+    """Found by the forms' fuzzing (issue 16): the partner and budget inline forms of a new sheet whose
+    own form is invalid have no action yet, and a parent id that is no number was looked up: both 500."""
+    client = login(plan, "coordinator")
+    organisation = Organisation.objects.create(project=plan.project, key="caf-essai", name="Caf d'essai")
+    data = {
+        "ref": "A9",
+        "title": "",
+        "status": "planned",
+        "parent": "\r\n",
+        "partenaires-TOTAL_FORMS": "1",
+        "partenaires-INITIAL_FORMS": "0",
+        "partenaires-0-organisation": str(organisation.pk),
+        "partenaires-0-role": "lead",
+        "budget-TOTAL_FORMS": "1",
+        "budget-INITIAL_FORMS": "0",
+        "budget-0-nature": "expense",
+        "budget-0-year": "2024",
+        "budget-0-amount": "100",
+    }
+    response = client.post(reverse("action-create", args=[plan.project.slug]), data)
+    assert response.status_code == 200 and "Ce champ est obligatoire." in response.content.decode()
+    assert not Action.objects.filter(project=plan.project, ref="A9").exists()
