@@ -211,7 +211,8 @@ class _Builder:
             self.codes.add(code)
         level = self.level_names[(depth or len(path)) - 1]
         self.depth = max(self.depth, depth or len(path))
-        node = {"code": code, "title": title, "level": level, "children": [], "actions": []}
+        # Within the schema's bounds, as the other labels of a draft are (a cell can hold a whole page).
+        node = {"code": code[:50], "title": title[:255], "level": level, "children": [], "actions": []}
         (parent["children"] if parent else self.roots).append(node)
         self.nodes_by_path[path] = node
         self.nodes_by_label.setdefault((len(path), normalise(path[-1])), []).append(path)
@@ -319,7 +320,8 @@ class _Builder:
             return
         ref = _cell_text(cells.get("ref"))[:50] or f"{len(self.actions) + 1:03d}"
         if ref in self.refs:
-            new_ref = f"{ref}-l{number}"
+            suffix = f"-l{number}"
+            new_ref = ref[: 50 - len(suffix)] + suffix
             self.report.warnings.append(f"ligne {number} : la référence « {ref} » est déjà prise, lue « {new_ref} ».")
             ref = new_ref
         self.refs.add(ref)
