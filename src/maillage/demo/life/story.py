@@ -642,9 +642,11 @@ def _year_2026(s: Story, clock: Clock) -> None:
         for decision in annual.decisions.order_by("position"):
             changes.apply_decision(decision, coordinator)
 
+    # Mid-year measures of the indicators that are levels, not yearly counts (a count at half-year would
+    # read as a fall).
     with clock.at(D(2026, 7, 8), 11):
-        s.value("A1-01", "juin 2026", 520, user=lead, day=D(2026, 7, 8), comment="Premier semestre.")
-        s.value("A3-01", "juin 2026", 330, user=lead, day=D(2026, 7, 8), comment="Premier semestre.")
+        s.value("A2-06", "juin 2026", 14, user=lead, day=D(2026, 7, 8), comment="Ouvert aux 16-17 ans en mars.")
+        s.value("A1-04", "juin 2026", 11, user=coordinator, day=D(2026, 7, 8), source="Caf", position=1)
     with clock.at(D(2026, 7, 9), 16):
         s.value(
             "A2-01",
