@@ -1,4 +1,5 @@
-"""The demo: the five seed documents transcribed as interchange documents, and an account for each project."""
+"""The demo: the five seed documents transcribed as interchange documents, one fictitious project in life
+(``demo.life``), and an account for each project."""
 
 import json
 import secrets
@@ -47,11 +48,15 @@ def demo_documents() -> list[dict]:
 @transaction.atomic
 def load_demo() -> list[Project]:
     """(Re)load every demo project, replacing the ones already there, then the versions of the projects
-    whose seed gives two states (``maillage.versions.demo``)."""
+    whose seed gives two states (``maillage.versions.demo``), then the one fictitious project and its
+    three years of life (``maillage.demo.life``)."""
     from maillage.versions.demo import load_demo_versions
+
+    from .life import load_life
 
     projects = [import_document(document, replace=True) for document in demo_documents()]
     load_demo_versions()
+    projects.append(load_life())
     return projects
 
 
@@ -93,7 +98,10 @@ DEMO_LEAD_ACTIONS = 3
 
 
 def _other_roles() -> list[DemoAccount]:
-    """One account per remaining role: an action lead, a reader, and a network admin (the Lyon PMS)."""
+    """One account per remaining role: an action lead, a reader, and a network admin (the Lyon PMS); then
+    the fictitious project's coordinator, action lead and reader (``maillage.demo.life``)."""
+    from .life import life_accounts
+
     accounts = []
     sud = Project.objects.get(slug="clermont-sud")
     lead, _ = User.objects.get_or_create(username="pilote-clermont-sud", defaults={"first_name": "Camille"})
@@ -125,4 +133,5 @@ def _other_roles() -> list[DemoAccount]:
     accounts.append(
         DemoAccount(network.username, DEMO_PASSWORD, f"administration du réseau « {pms.title} » et de ses PST")
     )
+    accounts += life_accounts()
     return accounts
