@@ -27,7 +27,7 @@ def test_a_coordinator_changes_several_statuses_at_once(client, plan, login):
     assert response.status_code == 302
     assert response["Location"] == f"/projets/{plan.project.slug}/actions/?statut=planned&q=f%C3%AAte"
     assert _statuses(plan.led, plan.not_led) == ["blocked", "blocked"]
-    entries = ActionChange.objects.order_by("pk")
+    entries = ActionChange.objects.filter(action__project=plan.project).order_by("pk")
     assert [(entry.action_id, entry.kind, entry.changes[0]["new"]) for entry in entries] == [
         (plan.led.pk, "status", "Bloquée"),
         (plan.not_led.pk, "status", "Bloquée"),
@@ -42,7 +42,9 @@ def test_an_action_already_at_the_status_writes_no_history(client, plan, login):
     login(plan, "coordinator")
     client.post(_url(plan), {"actions": [plan.led.pk, plan.not_led.pk], "status": "in_progress"})
     assert _statuses(plan.led, plan.not_led) == ["in_progress", "in_progress"]
-    assert list(ActionChange.objects.values_list("action_id", flat=True)) == [plan.led.pk]
+    assert list(ActionChange.objects.filter(action__project=plan.project).values_list("action_id", flat=True)) == [
+        plan.led.pk
+    ]
     page = client.post(_url(plan), {"actions": [plan.led.pk], "status": "in_progress"}, follow=True)
     assert "Les actions cochées sont déjà « En cours » : rien n&#x27;a changé." in page.content.decode()
 
@@ -54,7 +56,7 @@ def test_a_contributor_changes_only_their_own_and_a_forbidden_one_refuses_the_ba
         "Vous ne pouvez pas changer le statut de : A2. Aucun statut n&#x27;a été changé." in response.content.decode()
     )
     assert _statuses(plan.led, plan.not_led) == ["planned", "in_progress"]
-    assert not ActionChange.objects.exists()
+    assert not ActionChange.objects.filter(action__project=plan.project).exists()
     client.post(_url(plan), {"actions": [plan.led.pk], "status": "done"})
     assert _statuses(plan.led) == ["done"]
 
@@ -66,7 +68,7 @@ def test_others_are_refused(client, plan, login, role, expected):
     assert response.status_code == expected
     if role == "anonymous":
         assert response["Location"].startswith(reverse("login"))
-    assert _statuses(plan.led) == ["planned"] and not ActionChange.objects.exists()
+    assert _statuses(plan.led) == ["planned"] and not ActionChange.objects.filter(action__project=plan.project).exists()
 
 
 def test_an_action_of_another_project_is_not_found(client, plan, login):
@@ -103,7 +105,10 @@ def test_one_transaction_a_failure_midway_changes_nothing(plan, monkeypatch):
     with pytest.raises(RuntimeError):
         bulk.change_statuses([plan.led, plan.not_led], "done", user, access_for(user, plan.project))
     assert calls == ["A1", "A2"]
-    assert _statuses(plan.led, plan.not_led) == ["planned", "in_progress"] and not ActionChange.objects.exists()
+    assert (
+        _statuses(plan.led, plan.not_led) == ["planned", "in_progress"]
+        and not ActionChange.objects.filter(action__project=plan.project).exists()
+    )
 
 
 def test_htmx_gets_the_message_and_each_changed_row(client, plan, login):

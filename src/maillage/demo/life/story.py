@@ -715,7 +715,7 @@ def life_accounts():
     led = Action.objects.filter(project=project, leads__user=users[LEAD]).count()
     title = project.title
     return [
-        DemoAccount(COORDINATOR, DEMO_PASSWORD, f"coordination de « {title} » (projet fictif)"),
+        DemoAccount(COORDINATOR, DEMO_PASSWORD, f"coordination de « {title} »"),
         DemoAccount(
             LEAD, DEMO_PASSWORD, f"pilote de {led} actions de « {title} », questionnaires du bilan 2026 à remplir"
         ),

@@ -32,4 +32,4 @@ def test_an_empty_value_is_refused_and_nothing_is_written(indicator):
         record_value(indicator, period="2024", assessment="   ")
     assert "Indiquez une valeur ou une appréciation" in str(refused.value)
     assert not indicator.values.exists()
-    assert not ActionChange.objects.exists()
+    assert not ActionChange.objects.filter(action=indicator.action).exists()

@@ -29,7 +29,7 @@ def _state(project):
         "placements": sorted(ActionNode.objects.filter(action__project=project).values_list("action_id", "node_id")),
         "nodes": sorted(Node.objects.filter(project=project).values_list("code", "title")),
         "history": ActionChange.objects.filter(action__project=project).count(),
-        "applied": DecisionChange.objects.filter(applied_at__isnull=False).count(),
+        "applied": DecisionChange.objects.filter(decision__meeting__project=project, applied_at__isnull=False).count(),
     }
 
 
@@ -206,7 +206,7 @@ def test_a_write_failure_midway_rolls_everything_back(steered, monkeypatch):
 def test_a_change_that_could_not_be_made_is_refused_when_written(steered, write, message):
     with pytest.raises(ValidationError, match=f"(?i){message}"):
         write(steered)
-    assert not DecisionChange.objects.exists()
+    assert not DecisionChange.objects.filter(decision__meeting__project=steered.project).exists()
     assert not steered.decision.actions.exists()
 
 

@@ -51,9 +51,11 @@ def test_changes_and_applying_are_refused_to_non_coordinators(client, published)
     data = {"action": plan.actions["parents"].pk, "status": "blocked", "ref": "A9", "title": "Intruse"}
     for url in [*(_change_url(steered, kind) for kind in KINDS), remove, _apply_url(steered)]:
         assert check_refused_posts(client, steered.project, url, data) == {}, url
-    assert list(DecisionChange.objects.values_list("pk", "applied_at")) == [(pending.pk, None)]
+    assert list(
+        DecisionChange.objects.filter(decision__meeting__project=steered.project).values_list("pk", "applied_at")
+    ) == [(pending.pk, None)]
     assert Action.objects.get(pk=plan.actions["permanence"].pk).status == "in_progress"
-    assert not ActionChange.objects.exists()
+    assert not ActionChange.objects.filter(action__project=steered.project).exists()
 
 
 def test_ids_of_another_project_are_not_found(client, steered):
@@ -115,7 +117,7 @@ def test_a_coordinator_writes_changes_down_then_applies_them_from_the_meeting_pa
         _change_url(steered, "nouveau-noeud"),
         {"title": "Vieillir chez soi", "code": "2.3", "place": f"n{plan.nodes['axe2'].pk}", "level": ""},
     )
-    node_change = DecisionChange.objects.get(kind="new_node")
+    node_change = DecisionChange.objects.get(decision=steered.decision, kind="new_node")
     assert node_change.level.name == "Objectif"  # the level below the parent's, when left empty
     form = client.get(_change_url(steered, "nouvelle-action")).content.decode()
     assert "Ajouté par cette décision : Objectif 2.3 — Vieillir chez soi" in form
@@ -158,7 +160,12 @@ def test_a_refused_decision_says_which_change_and_changes_nothing(client, steere
     assert "Changement n° 2 (Nouvelle action A9 « Visites »" in html
     assert "la référence « A9 » est déjà utilisée dans ce projet. Rien n&#x27;a été appliqué." in html
     assert Action.objects.get(pk=plan.actions["permanence"].pk).status == "in_progress"
-    assert not ActionChange.objects.exists() and not DecisionChange.objects.filter(applied_at__isnull=False).exists()
+    assert not ActionChange.objects.filter(action__project=steered.project).exists()
+    assert (
+        not DecisionChange.objects.filter(decision__meeting__project=steered.project)
+        .filter(applied_at__isnull=False)
+        .exists()
+    )
 
 
 def test_a_change_form_refused_shows_the_french_reason(client, steered):
@@ -173,7 +180,7 @@ def test_a_change_form_refused_shows_the_french_reason(client, steered):
         {"ref": "A1", "title": "Doublon", "place": f"n{plan.nodes['obj22'].pk}"},
     )
     assert "La référence « A1 » est déjà utilisée dans ce projet." in response.content.decode()
-    assert not DecisionChange.objects.exists()
+    assert not DecisionChange.objects.filter(decision__meeting__project=steered.project).exists()
 
 
 def test_pending_changes_are_taken_back_applied_ones_stay(client, steered):

@@ -4,7 +4,10 @@ from maillage.demo.loading import ensure_demo_accounts, load_demo
 
 
 class Command(BaseCommand):
-    help = "Charge (ou recharge) les projets de démonstration tirés des cinq documents sources, et leurs comptes."
+    help = (
+        "Charge (ou recharge) les projets de démonstration tirés des cinq documents sources, le projet fictif "
+        "Val-de-Lisière et sa vie sur trois ans, et leurs comptes."
+    )
 
     def handle(self, *args, **options):
         for project in load_demo():
