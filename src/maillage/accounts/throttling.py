@@ -5,6 +5,7 @@ the sign-in lockout, the password reset limit and the job limits (``maillage.job
 """
 
 import hashlib
+import ipaddress
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,17 +15,25 @@ from django.shortcuts import render
 RESET_WINDOW = 3600  # seconds: the password reset limits count within an hour
 
 
-def client_ip(request) -> str:
+def client_ip(request) -> str | None:
     """REMOTE_ADDR, or with ``MAILLAGE_PROXY_COUNT`` proxies in front, the address the first of them saw.
 
     X-Forwarded-For is only believed as far as the proxies we run append to it: a client can write
-    anything on its left."""
+    anything on its left. Only a real address is returned (None otherwise): django-axes stores it in an
+    address column, which PostgreSQL's ``inet`` type refuses to hold anything else in."""
     proxies = int(getattr(settings, "MAILLAGE_PROXY_COUNT", 0) or 0)
     if proxies > 0:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
         if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "inconnue"
+            return _address(forwarded[-proxies])
+    return _address(request.META.get("REMOTE_ADDR", ""))
+
+
+def _address(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None
 
 
 def axes_username(request, credentials) -> str:
@@ -64,7 +73,7 @@ def password_reset_allowed(request, email: str) -> bool:
     """At most ``MAILLAGE_PASSWORD_RESETS_PER_ADDRESS`` requests an hour from one client, and
     ``MAILLAGE_PASSWORD_RESETS_PER_EMAIL`` mails an hour to one address (a mailbox is not flooded)."""
     digest = hashlib.sha256(email.strip().casefold().encode()).hexdigest()[:32]
-    by_client = _hit(f"maillage:reset:ip:{client_ip(request)}", settings.MAILLAGE_PASSWORD_RESETS_PER_ADDRESS)
+    by_client = _hit(f"maillage:reset:ip:{client_ip(request) or 'inconnue'}", settings.MAILLAGE_PASSWORD_RESETS_PER_ADDRESS)
     by_email = _hit(f"maillage:reset:email:{digest}", settings.MAILLAGE_PASSWORD_RESETS_PER_EMAIL)
     return by_client and by_email
 

@@ -105,3 +105,23 @@ def test_the_client_address_behind_a_proxy(settings, rf):
     assert client_ip(request) == "10.0.0.2"  # no proxy declared: X-Forwarded-For is not believed
     settings.MAILLAGE_PROXY_COUNT = 1
     assert client_ip(request) == "203.0.113.7"  # what our proxy saw, not what the client wrote
+
+
+def test_an_address_that_is_not_one_is_none_and_a_sign_in_still_works(settings, rf, client):
+    """django-axes writes the address in an address column (``inet`` on PostgreSQL): anything else
+    than an address there would make every sign-in fail."""
+    from django.contrib.auth import get_user_model
+
+    from maillage.accounts.throttling import client_ip
+
+    assert client_ip(rf.get("/", REMOTE_ADDR="")) is None
+    settings.MAILLAGE_PROXY_COUNT = 1
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="pas-une-adresse")) is None
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="2001:db8::1")) == "2001:db8::1"
+    user = get_user_model().objects.create_user("sans-adresse", password="x-Secret-9876")
+    client.force_login(user)  # a request without REMOTE_ADDR: axes resets this account's failures
+    client.logout()
+    response = client.post(
+        reverse("login"), {"username": "sans-adresse", "password": "faux"}, HTTP_X_FORWARDED_FOR="n'importe quoi"
+    )
+    assert response.status_code in (200, 403, 429)
