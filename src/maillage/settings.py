@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "maillage.demo",
     "maillage.publication",
     "maillage.versions",
+    "maillage.frameworks",
     "maillage.jobs",
     "maillage.backups",
     "maillage.server",

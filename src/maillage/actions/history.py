@@ -42,6 +42,8 @@ def field_label(name: str) -> str:
         return _("Partenaires")
     if name == "budget":
         return _("Budget")
+    if name == "framework":
+        return _("Cadre de référence")
     return capfirst(str(Action._meta.get_field(name).verbose_name))
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from maillage.accounts.decorators import COMMENT, CONTRIBUTE, MANAGE, project_view
 from maillage.evaluation.models import FollowUpNote, Indicator, IndicatorTarget, IndicatorValue
+from maillage.frameworks.alignment import served_by_action
 from maillage.governance import changes as decision_changes
 from maillage.partners.models import Person
 
@@ -208,6 +209,8 @@ def _detail_context(request, project, action, **extra):
         "note_form": NoteForm() if can_edit else None,
         "comment_form": CommentForm() if access.can_comment else None,
         "decisions": decision_changes.for_action(action, labels),
+        "served": served_by_action(action),
+        "framework_editable": can_edit and bool(project.parent_id),
         "breadcrumb_data": _crumbs(project, _list_crumb(project), current=f"{action.ref} — {action.title}"),
     }
     context.update(extra)

@@ -12,6 +12,7 @@ from maillage.actions.models import Action, ActionPartner
 from maillage.actions.progress import STATUS_ORDER, status_counts
 from maillage.actions.sheet import filled_rows
 from maillage.actions.vocabulary import project_labels
+from maillage.frameworks.alignment import served_by_action
 from maillage.projects.forms import ProjectSearchForm
 from maillage.projects.listing import page_of
 from maillage.projects.models import Node, Project
@@ -127,6 +128,7 @@ def action(request, slug, ref):
         "action": found,
         "labels": labels,
         "rows": filled_rows(found),
+        "served": served_by_action(found, public=True),
         "breadcrumb_data": {
             "links": [
                 _published_link(),
