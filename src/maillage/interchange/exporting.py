@@ -13,6 +13,8 @@ from django.utils.text import slugify
 
 from maillage.actions.models import SECTIONS, Action, Programme, ProgrammeObjective
 from maillage.diagnostic.models import KeyFigureTable
+from maillage.frameworks.models import FrameworkIndicator
+from maillage.frameworks.references import framework_links, own_reference
 from maillage.governance.models import Body, DecisionChange, Meeting
 from maillage.territories.models import Territory
 
@@ -57,6 +59,7 @@ class _Exporter:
         # ("Expression tree is too large"), and the maps build no model instances.
         self.refs = dict(project.actions.values_list("pk", "ref"))
         self.organisation_keys = dict(project.organisations.values_list("pk", "key"))
+        self.node_serves, self.action_serves, self.reports = framework_links(project)
 
     def run(self) -> dict:
         project = self.project
@@ -112,6 +115,7 @@ class _Exporter:
                 ),
                 ("nodes", self.tree(nodes)),
                 ("programmes", self.programmes()),
+                ("framework_indicators", self.framework_indicators()),
                 ("actions", [self.action(action) for action in actions]),
                 ("bodies", self.bodies()),
                 ("meetings", self.meetings()),
@@ -233,6 +237,7 @@ class _Exporter:
                     ("referent", node.referent.key if node.referent else None),
                     ("actions", [self.refs[placement.action_id] for placement in placements]),
                     ("children", [build(child) for child in children[node.pk]]),
+                    ("serves", self.node_serves.get(node.pk, [])),
                 ],
                 required=("code", "title", "level", "children", "actions"),
             )
@@ -293,6 +298,7 @@ class _Exporter:
                 "notes",
                 [_compact([("date", _date(n.date)), ("author", n.author), ("text", n.text)]) for n in a.notes.all()],
             ),
+            ("serves", self.action_serves.get(a.pk, [])),
         ]
         return _compact(head + sections + tail, required=("ref", "title", "status"))
 
@@ -321,8 +327,24 @@ class _Exporter:
                         for v in indicator.values.all()
                     ],
                 ),
+                ("reports_to", self.reports.get(indicator.pk)),
             ]
         )
+
+    def framework_indicators(self):
+        return [
+            _compact(
+                [
+                    ("key", common.key),
+                    ("title", common.title),
+                    ("unit", common.unit),
+                    ("aggregation", common.aggregation if common.aggregation != "sum" else None),
+                    ("node", own_reference(common.node) if common.node else None),
+                    ("description", common.description),
+                ]
+            )
+            for common in FrameworkIndicator.objects.filter(project=self.project).select_related("node")
+        ]
 
     def programmes(self):
         programmes = Programme.objects.filter(project=self.project).prefetch_related(

@@ -43,6 +43,11 @@ from maillage.diagnostic.models import (
     KeyFigureValue,
 )
 from maillage.evaluation.models import FollowUpNote, Indicator, IndicatorTarget, IndicatorValue
+from maillage.frameworks.models import ActionContribution, FrameworkIndicator, IndicatorReport, NodeContribution
+from maillage.frameworks.references import FrameworkResolver, NodeIndex
+from maillage.frameworks.references import incoming as incoming_framework_links
+from maillage.frameworks.references import problems as framework_problems
+from maillage.frameworks.references import restore as restore_framework_links
 from maillage.governance.models import Attendance, Body, BodyMember, Decision, DecisionChange, Meeting
 from maillage.partners.models import Domain, Organisation, Person
 from maillage.projects.models import Acronym, Level, Node, Period, Project, Theme, VocabularyLabel
@@ -100,6 +105,8 @@ def validate_for_import(document, *, replace=False) -> list[Problem]:
                     "il ne peut pas en devenir le parent.",
                 )
             )
+    if not problems:
+        problems += [Problem(path, reason) for path, reason in framework_problems(document)]
     return problems
 
 
@@ -125,17 +132,21 @@ def import_document(document, *, replace=False, progress: Progress | None = None
         raise InvalidDocument(problems)
     with transaction.atomic():
         children = []
+        kept_links = None
         calendar_token = None
         if replace:
             old = Project.objects.filter(slug=document["project"]["slug"]).first()
             if old is not None:
                 children = list(old.children.values_list("pk", flat=True))
+                kept_links = incoming_framework_links(old)
                 calendar_token = old.calendar_token
                 _delete_in_bulk(old)
                 old.delete()
         project = _Importer(document, progress).run()
         if children:
             Project.objects.filter(pk__in=children).update(parent=project)
+        if kept_links:
+            restore_framework_links(kept_links, project)  # the children's links, to the new tree's nodes
         if calendar_token:
             # Calendar subscriptions keep working after a replace.
             project.calendar_token = calendar_token
@@ -152,7 +163,9 @@ def _bulk_deletions():
         (DecisionChange, "decision__meeting__project"),
         (IndicatorValue, "indicator__action__project"),
         (IndicatorTarget, "indicator__action__project"),
+        (IndicatorReport, "indicator__action__project"),
         (Indicator, "action__project"),
+        (ActionContribution, "action__project"),
         *((model, "action__project") for model in (ActionNode, ActionPartner, BudgetLine, FollowUpNote)),
         *((model, "action__project") for model in (ProgrammeAction, ProgrammeObjectiveAction, ActionChange, Comment)),
         *((model, "action__project") for model in through),
@@ -215,6 +228,9 @@ class _Importer:
         self.bodies: dict[str, int] = {}
         self.meetings: list[int] = []  # in document order
         self.decisions: list[list[int]] = []  # per meeting, in document order
+        self.node_names: list[tuple] = []  # (id, slug, code, key, title) of every node written
+        self.node_serves: list[tuple[int, list]] = []  # nodes that serve a framework, with its names
+        self.reports: list[tuple[int, dict]] = []  # indicators that report against a common indicator
 
     def steps(self) -> list[Callable[[], None]]:
         entries = self.doc.get("actions", [])
@@ -235,6 +251,7 @@ class _Importer:
             *chunks,
             self.write_action_parents,
             self.write_tree,
+            self.write_framework,
             self.write_programmes,
             self.write_bodies,
             self.write_meetings,
@@ -575,6 +592,7 @@ class _Importer:
             ],
         )
         indicators = list(zip(ids, entries, strict=True))
+        self.reports += [(indicator, data) for indicator, data in indicators if "reports_to" in data]
         insert(
             IndicatorTarget,
             ("indicator_id", "year", "value"),
@@ -676,10 +694,58 @@ class _Importer:
             )
             for node, (entry, _parent) in zip(ids, wave, strict=True):
                 written[id(entry)] = node
+                self.node_names.append((node, self.project.slug, entry["code"], entry.get("key", ""), entry["title"]))
+                if entry.get("serves"):
+                    self.node_serves.append((node, entry["serves"]))
                 if entry.get("key"):
                     self.nodes[entry["key"]] = node
                 placements += [(self.actions[ref], node, position) for position, ref in enumerate(entry["actions"])]
         insert(ActionNode, ("action_id", "node_id", "position"), placements)
+
+    def write_framework(self):
+        """The common indicators this plan defines, then what its nodes, actions and indicators serve in
+        the plans it is declined from (names checked by ``validate_for_import``, resolved again here)."""
+        commons = self.doc.get("framework_indicators", [])
+        if commons:
+            own = NodeIndex(self.node_names)
+            insert(
+                FrameworkIndicator,
+                ("project_id", "key", "title", "unit", "aggregation", "node_id", "description", "position"),
+                [
+                    (
+                        self.project.pk,
+                        entry["key"],
+                        entry["title"],
+                        entry["unit"],
+                        entry.get("aggregation", FrameworkIndicator.Aggregation.SUM),
+                        own.find(self.project.slug, entry["node"])[0] if entry.get("node") else None,
+                        entry.get("description", ""),
+                        position,
+                    )
+                    for position, entry in enumerate(commons)
+                ],
+            )
+        actions = [
+            (self.actions[entry["ref"]], entry["serves"])
+            for entry in self.doc.get("actions", [])
+            if entry.get("serves")
+        ]
+        if not (self.node_serves or actions or self.reports):
+            return
+        resolver = FrameworkResolver(self.doc["project"].get("parent"))
+
+        def links(owners):
+            return sorted(
+                {(owner, resolver.node(reference)[0]) for owner, references in owners for reference in references}
+            )
+
+        insert(NodeContribution, ("node_id", "framework_node_id"), links(self.node_serves))
+        insert(ActionContribution, ("action_id", "framework_node_id"), links(actions))
+        insert(
+            IndicatorReport,
+            ("indicator_id", "framework_indicator_id"),
+            [(indicator, resolver.indicator(data["reports_to"], data)[0]) for indicator, data in self.reports],
+        )
 
     def write_programmes(self):
         entries = self.doc.get("programmes", [])

@@ -476,6 +476,7 @@ class ReferenceChecker:
             self.check_node(node, f"$.nodes[{index}]", None, people)
         self.check_actions(territories, partners, people)
         self.check_programmes()
+        self.check_framework_indicators()
         self.check_governance(partners, people)
         self.check_diagnostic(territories)
         return self.problems
@@ -597,6 +598,35 @@ class ReferenceChecker:
             placed = periods.place(value.get("period", ""), measured)
             if problem := rule.value_problem(placed.year if placed else None):
                 self.problem(f"{ipath}.values[{number}].period", problem)
+
+    def check_framework_indicators(self):
+        """Keys unique; the node a common indicator measures is one of this document's, named once."""
+        commons = self.doc.get("framework_indicators", [])
+        self.unique(commons, "key", "$.framework_indicators", "clé")
+        named = [entry for entry in commons if entry.get("node")]
+        if not named:
+            return
+        names = {}
+
+        def collect(nodes):
+            for node in nodes:
+                for name in ("code", "key", "title"):
+                    if node.get(name):
+                        names.setdefault((name, node[name]), []).append(node)
+                collect(node["children"])
+
+        collect(self.doc["nodes"])
+        for index, entry in enumerate(commons):
+            reference = entry.get("node")
+            if not reference:
+                continue
+            name = next(name for name in ("code", "key", "title") if reference.get(name))
+            count = len(names.get((name, reference[name]), []))
+            if count != 1:
+                self.problem(
+                    f"$.framework_indicators[{index}].node",
+                    f"nœud « {reference[name]} » {'introuvable' if not count else 'ambigu'} dans $.nodes.",
+                )
 
     def check_programmes(self):
         programmes = self.doc.get("programmes", [])
