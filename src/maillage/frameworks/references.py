@@ -198,7 +198,8 @@ def restore(links: dict, project) -> None:
 
 
 def framework_links(project) -> tuple[dict, dict, dict]:
-    """The links of ``project``'s nodes, actions and indicators by name, for its export (3 queries):
+    """The links of ``project``'s nodes, actions and indicators by name, for its export (3 queries, none
+    for a plan without parent):
     node id → [framework node names], action id → [names], indicator id → common indicator name."""
 
     def named(rows):
@@ -209,6 +210,8 @@ def framework_links(project) -> tuple[dict, dict, dict]:
             references.sort(key=lambda reference: (reference["project"], *(str(reference.get(n, "")) for n in NAMES)))
         return result
 
+    if not project.parent_id:
+        return {}, {}, {}  # only a plan declined from another serves a framework
     columns = ("framework_node__project__slug", "framework_node__code", "framework_node__key", "framework_node__title")
     nodes = named(NodeContribution.objects.filter(node__project=project).values_list("node_id", *columns))
     actions = named(ActionContribution.objects.filter(action__project=project).values_list("action_id", *columns))

@@ -8,6 +8,18 @@ from maillage.projects.models import Level
 from maillage.projects.tests.factories import NodeFactory, ProjectFactory
 
 Role = Membership.Role
+# The test network's plans: the session database may hold the demo's too.
+SLUGS = ["pms", "pst-a", "pst-b", "perimetre-a1", "autre"]
+OWNER = {
+    "ActionContribution": "action__project",
+    "NodeContribution": "node__project",
+    "IndicatorReport": "indicator__action__project",
+}
+
+
+def ours(model):
+    """The links of the test network's plans only."""
+    return model.objects.filter(**{OWNER[model.__name__] + "__slug__in": SLUGS})
 
 
 class Network:

@@ -8,6 +8,7 @@ import pytest
 from maillage.evaluation.tests.factories import IndicatorFactory, IndicatorValueFactory
 from maillage.frameworks import editing
 from maillage.frameworks.models import ActionContribution, FrameworkIndicator, IndicatorReport, NodeContribution
+from maillage.frameworks.tests.conftest import ours
 from maillage.interchange.exporting import export_project
 from maillage.interchange.importing import import_document
 from maillage.interchange.validation import InvalidDocument, check
@@ -47,11 +48,11 @@ def test_a_child_exported_and_imported_again_is_the_same(network):
     before = export_project(network.pst_a)
     network.pst_a.children.update(parent=None)
     Project.objects.get(slug="pst-a").delete()
-    assert not ActionContribution.objects.exists()
+    assert not ours(ActionContribution).exists()
     imported = import_document(copy.deepcopy(before))
     assert export_project(imported) == before
-    assert ActionContribution.objects.filter(action__project=imported).count() == 2
-    assert IndicatorReport.objects.get().indicator.action.ref == "A-1"
+    assert ours(ActionContribution).filter(action__project=imported).count() == 2
+    assert ours(IndicatorReport).get().indicator.action.ref == "A-1"
 
 
 def test_the_framework_exported_and_imported_again_is_the_same(network):
@@ -66,12 +67,12 @@ def test_replacing_the_framework_keeps_the_links_of_its_children(network):
     document["nodes"][1]["title"] = "Prendre soin de chacun"  # E2 renamed: found again by its code
     new = import_document(document, replace=True)
     assert new.pk != network.pms.pk and Project.objects.get(slug="pst-a").parent == new
-    assert set(ActionContribution.objects.values_list("action__ref", "framework_node__code")) == {
+    assert set(ours(ActionContribution).values_list("action__ref", "framework_node__code")) == {
         ("A-1", "E1"),
         ("A-1", "C1.1"),
     }
-    assert NodeContribution.objects.get().framework_node.title == "Prendre soin de chacun"
-    assert IndicatorReport.objects.get().framework_indicator.project == new
+    assert ours(NodeContribution).get().framework_node.title == "Prendre soin de chacun"
+    assert ours(IndicatorReport).get().framework_indicator.project == new
 
 
 @pytest.mark.parametrize(

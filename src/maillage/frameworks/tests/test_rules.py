@@ -9,6 +9,7 @@ from maillage.evaluation.tests.factories import IndicatorFactory, IndicatorValue
 from maillage.frameworks import editing
 from maillage.frameworks.alignment import common_indicators, framework_view, served_by_action
 from maillage.frameworks.models import ActionContribution, FrameworkIndicator, IndicatorReport, NodeContribution
+from maillage.frameworks.tests.conftest import ours
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ def test_an_action_serves_a_node_of_its_parent_or_of_its_grandparent(network):
     ActionContribution(action=network.a1, framework_node=network.e1).save()
     ActionContribution(action=network.p1, framework_node=network.c11).save()  # the PMS, two levels up
     ActionContribution(action=network.p1, framework_node=network.axe_a).save()  # its own parent PST
-    assert set(ActionContribution.objects.values_list("action__ref", "framework_node__code")) == {
+    assert set(ours(ActionContribution).values_list("action__ref", "framework_node__code")) == {
         ("A-1", "E1"),
         ("P-1", "C1.1"),
         ("P-1", "1"),
@@ -44,7 +45,7 @@ def test_links_across_unrelated_plans_are_refused(network, subject, target):
         ActionContribution(action=getattr(network, subject), framework_node=target_node).save()
     with pytest.raises(ValidationError):
         editing.set_action_links(getattr(network, subject), [network.e1, target_node], {}, None)
-    assert not ActionContribution.objects.exists()  # refused whole: e1 was not written either
+    assert not ours(ActionContribution).exists()  # refused whole: e1 was not written either
 
 
 def test_a_node_link_is_checked_the_same_way(network):
@@ -53,7 +54,7 @@ def test_a_node_link_is_checked_the_same_way(network):
         NodeContribution(node=network.axe_a, framework_node=network.other_node).save()
     with pytest.raises(ValidationError):
         editing.set_node_links(network.axe_a, [network.other_node])
-    assert list(NodeContribution.objects.values_list("framework_node__code", flat=True)) == ["E2"]
+    assert list(ours(NodeContribution).values_list("framework_node__code", flat=True)) == ["E2"]
 
 
 def test_an_indicator_reports_in_the_same_unit_and_only_when_quantitative(network):
@@ -73,7 +74,7 @@ def test_an_indicator_reports_in_the_same_unit_and_only_when_quantitative(networ
         IndicatorReport(
             indicator=IndicatorFactory(action=network.a1, unit="structures"), framework_indicator=elsewhere
         ).save()
-    assert IndicatorReport.objects.count() == 1
+    assert ours(IndicatorReport).count() == 1
 
 
 def test_the_framework_lists_every_child_action_and_its_coverage(network):
@@ -148,4 +149,4 @@ def test_changing_the_links_is_in_the_action_history(network):
     assert "Accueillir sans condition" in change.changes[0]["new"]
     assert editing.set_action_links(network.a1, [network.e1], {indicator: common}, user) is None  # nothing changed
     editing.set_action_links(network.a1, [], {indicator: None}, user)
-    assert not ActionContribution.objects.exists() and not IndicatorReport.objects.exists()
+    assert not ours(ActionContribution).exists() and not ours(IndicatorReport).exists()

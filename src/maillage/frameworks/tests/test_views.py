@@ -7,6 +7,7 @@ from maillage.actions.tests.factories import ActionFactory
 from maillage.evaluation.tests.factories import IndicatorFactory, IndicatorValueFactory
 from maillage.frameworks import editing
 from maillage.frameworks.models import ActionContribution, FrameworkIndicator, IndicatorReport, NodeContribution
+from maillage.frameworks.tests.conftest import ours
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def test_who_changes_an_action_links(client, network, who, status):
     assert client.get(url).status_code == status
     response = client.post(url, {"serves": [str(network.e1.pk)]})
     assert response.status_code in ((302,) if status == 200 else (403,))
-    assert ActionContribution.objects.filter(action=network.a1).exists() == (status == 200)
+    assert ours(ActionContribution).filter(action=network.a1).exists() == (status == 200)
 
 
 def test_the_lead_of_an_action_changes_its_links(client, network):
@@ -90,7 +91,7 @@ def test_an_id_from_another_network_is_refused_with_a_french_error(client, netwo
     )
     assert response.status_code == 400
     assert "Sélectionnez un choix valide" in response.content.decode()
-    assert not ActionContribution.objects.exists()
+    assert not ours(ActionContribution).exists()
 
 
 def test_an_action_of_another_project_is_not_found_through_this_one(client, network):
@@ -106,7 +107,7 @@ def test_the_node_links_page(client, network):
     assert reverse("node-framework", args=["pst-a", network.e1.pk])  # a PMS node through the PST: not found
     assert client.get(reverse("node-framework", args=["pst-a", network.e1.pk])).status_code == 404
     assert client.post(url, {"serves": [str(network.e1.pk), str(network.e2.pk)]}).status_code == 302
-    assert set(NodeContribution.objects.values_list("framework_node__code", flat=True)) == {"E1", "E2"}
+    assert set(ours(NodeContribution).values_list("framework_node__code", flat=True)) == {"E1", "E2"}
 
 
 def test_a_plan_without_framework_says_so(client, network):
@@ -140,7 +141,7 @@ def test_common_indicators_are_managed_by_the_framework_coordinator(client, netw
         ).status_code
         == 302
     )
-    assert IndicatorReport.objects.get().indicator == indicator
+    assert ours(IndicatorReport).get().indicator == indicator
     IndicatorValueFactory(indicator=indicator, period="2023", value=60)
     IndicatorValueFactory(indicator=indicator, period="2024", value=72)
     client.force_login(network.users["network_admin"])
@@ -150,7 +151,7 @@ def test_common_indicators_are_managed_by_the_framework_coordinator(client, netw
     assert client.post(reverse("framework-indicator-delete", args=["pms", common.pk])).status_code == 403
     client.force_login(network.users["pms_coordinator"])
     assert client.post(reverse("framework-indicator-delete", args=["pms", common.pk])).status_code == 302
-    assert not IndicatorReport.objects.exists()
+    assert not ours(IndicatorReport).exists()
 
 
 def test_the_public_fiche_names_a_published_framework_only(client, network):
