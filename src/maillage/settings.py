@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "maillage.versions",
     "maillage.jobs",
     "maillage.backups",
+    "maillage.search",
     "maillage.server",
 ]
 
