@@ -16,6 +16,8 @@ from maillage.governance.models import Decision, Meeting
 from maillage.partners.models import Organisation
 from maillage.projects.models import Node
 
+from maillage.interchange.bulk import insert
+
 from .engines import engine_for
 from .models import KEYS, Kind, SearchEntry
 
@@ -136,17 +138,33 @@ def reindex_project(project, using="default") -> int:
     return written
 
 
+COLUMNS = ["project_id", "kind", "title", "text", "stemmed_title", "stemmed_text"]
+
+
 def _write(kind, objects, using) -> int:
+    """Rows of ``objects`` by the interchange's bulk insert (one statement per batch, on SQLite too,
+    where ``bulk_create`` would cut a batch into statements of 999 parameters)."""
+    columns = [*COLUMNS, KEYS[kind] + "_id"]
     written, batch = 0, []
     for obj in objects.iterator(chunk_size=BATCH):
-        batch.append(entry_for(kind, obj, using))
+        entry = entry_for(kind, obj, using)
+        batch.append(tuple(getattr(entry, name) for name in columns))
         if len(batch) >= BATCH:
-            SearchEntry.objects.using(using).bulk_create(batch)
-            written, batch = written + len(batch), []
+            written += _insert(columns, batch, using)
+            batch = []
     if batch:
-        SearchEntry.objects.using(using).bulk_create(batch)
-        written += len(batch)
+        written += _insert(columns, batch, using)
     return written
+
+
+def _insert(columns, rows, using) -> int:
+    if using != "default":
+        SearchEntry.objects.using(using).bulk_create(
+            [SearchEntry(**dict(zip(columns, row, strict=True))) for row in rows]
+        )
+    else:
+        insert(SearchEntry, columns, rows)
+    return len(rows)
 
 
 def rebuild(using="default") -> int:
