@@ -46,6 +46,7 @@ def prepare_environment(args) -> bool:
         DJANGO_ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
         MAILLAGE_DATA_DIR="/tmp/maillage-bench/data",
         DJANGO_SETTINGS_MODULE="maillage.settings",
+        DJANGO_SECURE_SSL_REDIRECT="0",  # the test client speaks plain HTTP
     )
     if args.db == "sqlite":
         path = Path("/tmp/maillage-bench/search.sqlite3")
@@ -203,7 +204,7 @@ def run(args) -> list[tuple]:
     rows = []
     for query in QUERIES:
         response = client.get(reverse("search"), {"q": query})
-        assert response.status_code == 200
+        assert response.status_code == 200, response.status_code
         page_queries, page_ms = timed(lambda q=query: client.get(reverse("search"), {"q": q}), args.runs)
         raw_queries, raw_ms = timed(lambda q=query: raw_search(user, q), args.runs)
         count = response.context["total"]
@@ -230,6 +231,9 @@ def main():
     import django
 
     django.setup()
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # response.context, and ALLOWED_HOSTS for "testserver"
     if fresh:
         build(args)
     rows = run(args)

@@ -13,10 +13,9 @@ from django.db.models.signals import post_save
 from maillage.actions.models import SECTIONS, Action
 from maillage.diagnostic.models import Finding
 from maillage.governance.models import Decision, Meeting
+from maillage.interchange.bulk import insert
 from maillage.partners.models import Organisation
 from maillage.projects.models import Node
-
-from maillage.interchange.bulk import insert
 
 from .engines import engine_for
 from .models import KEYS, Kind, SearchEntry
