@@ -10,10 +10,6 @@ EXCLUDED = {
         "la file des tâches de fond : une tâche en cours n'a pas de sens sur une autre base ; les imports et "
         "exports eux-mêmes sont sauvegardés, une lecture ou une écriture inachevée se relance"
     ),
-    "search.searchentry": (
-        "l'index de la recherche : il se déduit du reste, et se reconstruit à la fin de la restauration "
-        "(« maillage reindex » le refait à tout moment)"
-    ),
     "sessions.session": (
         "les sessions ouvertes : se reconnecter suffit, et une sauvegarde volée ne doit pas rouvrir les "
         "sessions de chacun"
