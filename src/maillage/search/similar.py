@@ -3,8 +3,9 @@ matching, both through the search engine.
 
 An action's most telling words (its title's above its sections', stop words and the plan's stock words
 aside, each stem once) make an OR query; the engine ranks the actions of the other projects the user
-may read by it (bm25 on SQLite, ``ts_rank`` on PostgreSQL, title words weighing more). The cost is one
-query on the index, whatever the database holds beside what matches.
+may read by it (bm25 on SQLite, ``ts_rank`` on PostgreSQL, title words weighing more). The cost is bounded: the
+index gives at most ``CANDIDATES`` matching actions (in its own order, not by relevance), and only those
+are ranked: on a network where more actions share a word with this one, a better match may be left out.
 """
 
 from collections import Counter
@@ -17,6 +18,7 @@ from .querying import visible_entries
 from .stemming import STOP_WORDS, stem, words
 
 MAX_TERMS = 12
+CANDIDATES = 1000
 TITLE_BONUS = 3
 # Words every plan writes, which say nothing of what an action is about.
 _STOCK_WORDS = """
@@ -46,8 +48,13 @@ def similar_actions(action, user, limit: int = 5) -> list[Action]:
     found = significant_words(action)
     if not found:
         return []
+    engine, query = engine_for(), " ".join(found)
     entries = visible_entries(user).filter(kind=Kind.ACTION).exclude(project_id=action.project_id)
-    ranked = list(engine_for().search(entries, " ".join(found), any_word=True).values_list("action_id", "rank")[:limit])
+    # Ranking every action that shares one common word with this one would cost as much as the
+    # network is large: the index hands the first CANDIDATES matches, and only they are ranked.
+    candidates = engine.search(entries, query, any_word=True).order_by().values("pk")[:CANDIDATES]
+    ranked = engine.search(SearchEntry.objects.filter(pk__in=candidates), query, any_word=True)
+    ranked = list(ranked.values_list("action_id", "rank")[:limit])
     by_id = Action.objects.select_related("project").in_bulk([pk for pk, _rank in ranked])
     result = []
     for pk, rank in ranked:
