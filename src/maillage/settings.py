@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "maillage.frameworks",
     "maillage.jobs",
     "maillage.backups",
+    "maillage.search",
     "maillage.server",
 ]
 

@@ -30,4 +30,5 @@ urlpatterns = [
     path("", include("maillage.versions.urls")),
     path("", include("maillage.campaigns.urls")),
     path("", include("maillage.frameworks.urls")),
+    path("", include("maillage.search.urls")),
 ]

@@ -13,7 +13,8 @@ list with them, and exports started from a filtered list pass them back to :func
     retard=1     late actions (``maillage.actions.progress.late_q``)
     sans         pilote | indicateur | partenaire: what the sheet is missing (several allowed);
                  "sans pilote" is neither a lead person nor a lead organisation
-    q            words searched in the reference, code, title and every section, accents ignored
+    q            words searched in the reference, code, title and every section by the search engine
+                 (``maillage.search``): every word, accents ignored, plural and singular alike
     tri          sort key (``SORTS``), ``-`` in front for the reverse order
 
 Unknown or malformed values are ignored rather than refused: a shared link must never break a page.
@@ -26,10 +27,10 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.evaluation.models import Indicator
 from maillage.projects.models import Node
+from maillage.search.similar import matching_actions
 
 from .models import Action, ActionNode, ActionPartner
 from .progress import late_q, with_last_year
-from .search import query_words
 from .vocabulary import Origin, Priority, Scale, Status
 
 MISSING = {
@@ -145,8 +146,8 @@ def filter_actions(project, params) -> QuerySet[Action]:
             conditions &= ~Q(pk__in=Indicator.objects.values("action_id"))
         elif missing == "partenaire":
             conditions &= ~Q(pk__in=ActionPartner.objects.values("action_id"))
-    for word in query_words(" ".join(_values(params, "q"))):
-        conditions &= Q(search_text__contains=word)
+    if query := " ".join(_values(params, "q")):
+        conditions &= Q(pk__in=matching_actions(project, query))
 
     return actions.filter(conditions).order_by(*ordering(params))
 

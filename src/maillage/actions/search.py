@@ -1,8 +1,7 @@
-"""Accent- and case-free text for the actions list's search, the same on SQLite and PostgreSQL.
+"""Accent- and case-free text of an action's sheet (``Action.search_text``), written on every save.
 
-Neither database folds accents the same way (SQLite has no ``unaccent``), so each action keeps a
-normalised copy of its title and sheet sections (``Action.search_text``), written on every save; a
-query is normalised the same way and matched word by word with a plain ``contains``.
+The actions list's ``q=`` now goes through the search engine (``maillage.search``: stemming, the same
+on SQLite and PostgreSQL); this column stays as the plain normalised text of the sheet.
 """
 
 from maillage.french import normalise
@@ -14,8 +13,3 @@ SEARCHED = ["ref", "code", "title"]
 def search_text(values) -> str:
     """The normalised text of a sheet, from its searched values (title, code, sections…)."""
     return " ".join(part for part in (normalise(value) for value in values) if part)
-
-
-def query_words(query) -> list[str]:
-    """The words of a search, normalised; every one must appear in the sheet."""
-    return normalise(query).split()

@@ -51,6 +51,7 @@ from maillage.frameworks.references import restore as restore_framework_links
 from maillage.governance.models import Attendance, Body, BodyMember, Decision, DecisionChange, Meeting
 from maillage.partners.models import Domain, Organisation, Person
 from maillage.projects.models import Acronym, Level, Node, Period, Project, Theme, VocabularyLabel
+from maillage.search.indexing import reindex_project
 from maillage.territories.models import Territory
 
 from .bulk import insert, update
@@ -151,15 +152,18 @@ def import_document(document, *, replace=False, progress: Progress | None = None
             # Calendar subscriptions keep working after a replace.
             project.calendar_token = calendar_token
             project.save(update_fields=["calendar_token"])
+        reindex_project(project)  # the rows went in by bulk insert, which the index's signals do not see
     return project
 
 
 def _bulk_deletions():
     """The largest tables of a project, children before parents, with the lookup from each to it."""
     from maillage.actions.models import ActionChange, Comment
+    from maillage.search.models import SearchEntry
 
     through = [Action.periods.through, Action.themes.through, Action.leads.through, Decision.actions.through]
     return [
+        (SearchEntry, "project"),  # rebuilt after the import; it points to actions, nodes, meetings…
         (DecisionChange, "decision__meeting__project"),
         (IndicatorValue, "indicator__action__project"),
         (IndicatorTarget, "indicator__action__project"),

@@ -20,6 +20,7 @@ from maillage.french import normalise
 from maillage.governance.models import Body, Decision, Meeting
 from maillage.partners.models import Organisation, Person
 from maillage.projects.models import Level, Node, Period, Project
+from maillage.search.indexing import reindex_project
 
 STATUSES = ["planned", "in_progress", "continuous", "postponed", "blocked", "done", "abandoned"]
 ROLES = ["lead", "operational", "relay", "speaker", "funder", "to_approach"]
@@ -64,6 +65,7 @@ def generate(actions: int, projects: int, values_per_action: int = 10, prefix: s
         )
         result.projects.append(slug)
         _furnish(project, count, values_per_action, today, hashed, result)
+        reindex_project(project)  # bulk inserts send no signal: the search index is filled as imports fill it
     return result
 
 

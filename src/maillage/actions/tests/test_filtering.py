@@ -12,6 +12,7 @@ from maillage.evaluation.models import Indicator
 from maillage.french import normalise
 from maillage.partners.models import Person
 from maillage.projects.models import Level, Node, Period, Theme
+from maillage.search.indexing import reindex_project
 
 
 def refs(project, query):
@@ -144,6 +145,7 @@ def big(plan):
     ActionNode.objects.bulk_create(ActionNode(action=a, node=plan.child_node) for a in actions)
     Theme.objects.create(project=p, name="Jeunesse")
     Period.objects.create(project=p, label="2025-2026", first_year=2025, last_year=2026)
+    reindex_project(p)  # bulk_create sends no signal: the search index is rebuilt as every bulk path does
     return plan
 
 
@@ -163,10 +165,10 @@ def test_the_migration_fills_the_search_text_of_existing_actions(plan):
     from django.apps import apps
 
     migration = importlib.import_module("maillage.actions.migrations.0004_action_search_text")
+    # The column is no longer what the list's q= reads (maillage.search is), but it is still filled.
     Action.objects.filter(project=plan.project).update(search_text="")
-    assert refs(plan.project, "q=ecole") == []
     migration.fill_search_text(apps, None)
-    assert refs(plan.project, "q=ecole") == ["A1"]
+    assert "ecole" in Action.objects.get(pk=plan.led.pk).search_text
     assert Action.objects.get(pk=plan.led.pk).search_text == plan.led.computed_search_text()
 
 

@@ -135,7 +135,7 @@ def test_the_queries_of_an_import_do_not_grow_with_the_document():
     import_document(large_document(10))
     small, large = _queries(large_document(100)), _queries(large_document(1000))
     assert small == large
-    assert large < 120
+    assert large < 135  # of which about 15 rebuild the project's search index (a constant number)
 
 
 def test_replace_stays_within_a_few_hundred_queries():

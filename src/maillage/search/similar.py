@@ -1,0 +1,70 @@
+"""« Actions similaires »: actions of other projects that read like this one, and the actions list's
+matching, both through the search engine.
+
+An action's most telling words (its title's above its sections', stop words and the plan's stock words
+aside, each stem once) make an OR query; the engine ranks the actions of the other projects the user
+may read by it (bm25 on SQLite, ``ts_rank`` on PostgreSQL, title words weighing more). The cost is bounded: the
+index gives at most ``CANDIDATES`` matching actions (in its own order, not by relevance), and only those
+are ranked: on a network where more actions share a word with this one, a better match may be left out.
+"""
+
+from collections import Counter
+
+from maillage.actions.models import SECTIONS, Action
+
+from .engines import engine_for
+from .models import Kind, SearchEntry
+from .querying import visible_entries
+from .stemming import STOP_WORDS, stem, words
+
+MAX_TERMS = 12
+CANDIDATES = 1000
+TITLE_BONUS = 3
+# Words every plan writes, which say nothing of what an action is about.
+_STOCK_WORDS = """
+    action actions projet projets mise mettre place plan fiche territoire territoires partenaire partenaires
+    developper developpement permettre favoriser ainsi afin entre leurs plus tous toutes tout sont etre faire
+    mieux cette cet autres autre"""
+STOCK_WORDS = frozenset(_STOCK_WORDS.split())
+
+
+def significant_words(action, limit: int = MAX_TERMS) -> list[str]:
+    """The action's telling words, most telling first: one word per stem (its first spelling)."""
+    counts, spelling = Counter(), {}
+    for weight, text in ((TITLE_BONUS, action.title), *((1, getattr(action, name)) for name in SECTIONS)):
+        for word in words(text):
+            if len(word) < 4 or word in STOP_WORDS or word in STOCK_WORDS or not word.isalpha():
+                continue
+            key = stem(word)
+            spelling.setdefault(key, word)
+            counts[key] += weight
+    ranked = sorted(counts, key=lambda key: (-counts[key], list(spelling).index(key)))
+    return [spelling[key] for key in ranked[:limit]]
+
+
+def similar_actions(action, user, limit: int = 5) -> list[Action]:
+    """Up to ``limit`` actions of other projects that ``user`` may read, most similar first, each with
+    its ``project`` loaded and its score in ``similarity``."""
+    found = significant_words(action)
+    if not found:
+        return []
+    engine, query = engine_for(), " ".join(found)
+    entries = visible_entries(user).filter(kind=Kind.ACTION).exclude(project_id=action.project_id)
+    # Ranking every action that shares one common word with this one would cost as much as the
+    # network is large: the index hands the first CANDIDATES matches, and only they are ranked.
+    candidates = engine.search(entries, query, any_word=True).order_by().values("pk")[:CANDIDATES]
+    ranked = engine.search(SearchEntry.objects.filter(pk__in=candidates), query, any_word=True)
+    ranked = list(ranked.values_list("action_id", "rank")[:limit])
+    by_id = Action.objects.select_related("project").in_bulk([pk for pk, _rank in ranked])
+    result = []
+    for pk, rank in ranked:
+        if pk in by_id:
+            by_id[pk].similarity = rank
+            result.append(by_id[pk])
+    return result
+
+
+def matching_actions(project, query):
+    """The ids of the project's actions matching every word of ``query``, for the actions list's ``q=``."""
+    entries = SearchEntry.objects.filter(project=project, kind=Kind.ACTION)
+    return engine_for().search(entries, query).order_by().values("action_id")
