@@ -11,7 +11,7 @@ from maillage.actions.models import Action
 from maillage.diagnostic.models import Finding
 from maillage.governance.models import Decision, Meeting
 from maillage.partners.models import Organisation, Person
-from maillage.projects.models import Level, Node
+from maillage.projects.models import Level, Node, Project
 from maillage.projects.tests.factories import ProjectFactory
 
 Role = Membership.Role
@@ -28,6 +28,9 @@ class World:
 
 @pytest.fixture
 def world(db):
+    # The session database may hold the demo's published plans: hidden here (rolled back after the test),
+    # so that what the search finds is this world's alone.
+    Project.objects.filter(published=True).update(published=False)
     public = ProjectFactory(slug="pst-publie", title="PST publié de Lisière", published=True)
     private = ProjectFactory(slug="pst-prive", title="PST privé de Brume")
     hidden = ProjectFactory(slug="pst-cache", title="PST caché de Sombre")

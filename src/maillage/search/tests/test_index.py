@@ -80,6 +80,9 @@ def test_an_interchange_import_fills_the_index_of_the_project_it_writes(world):
 
 
 def test_the_reindex_command_and_the_migration_hook_rebuild_it(world, capsys):
+    def ours():  # the session database may hold the demo's entries too
+        return SearchEntry.objects.filter(project__slug__in=["pst-publie", "pst-prive", "pst-cache"]).count()
+
     Action.objects.filter(pk=world.actions["private"].pk).update(title="Écrit sans signal")  # no save()
     assert refs(world.private, "signal") == []
     call_command("reindex", "pst-prive")
@@ -87,12 +90,12 @@ def test_the_reindex_command_and_the_migration_hook_rebuild_it(world, capsys):
     SearchEntry.objects.all().delete()
     call_command("reindex")
     assert "entrées écrites" in capsys.readouterr().out
-    assert SearchEntry.objects.count() == 17  # 3 actions, 2 nodes, 3 × (organisation, meeting, decision, finding)
+    assert ours() == 17  # 3 actions, 2 nodes, 3 × (organisation, meeting, decision, finding)
     SearchEntry.objects.all().delete()
     fill_after_migrate(None)  # after a restore, or the index's first migration on an existing database
-    assert SearchEntry.objects.count() == 17
+    assert ours() == 17
     fill_after_migrate(None)  # an index already filled is left as it is
-    assert SearchEntry.objects.count() == 17
+    assert ours() == 17
 
 
 def test_an_unknown_project_is_refused_by_the_command(world):
