@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "maillage.demo",
     "maillage.publication",
     "maillage.versions",
+    "maillage.library",
     "maillage.jobs",
     "maillage.backups",
     "maillage.server",

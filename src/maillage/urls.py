@@ -29,4 +29,5 @@ urlpatterns = [
     path("", include("maillage.imports.urls")),
     path("", include("maillage.versions.urls")),
     path("", include("maillage.campaigns.urls")),
+    path("", include("maillage.library.urls")),
 ]
