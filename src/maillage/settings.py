@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "maillage.publication",
     "maillage.versions",
     "maillage.frameworks",
+    "maillage.library",
     "maillage.jobs",
     "maillage.backups",
     "maillage.search",

@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("maillage.campaigns.urls")),
     path("", include("maillage.frameworks.urls")),
     path("", include("maillage.search.urls")),
+    path("", include("maillage.library.urls")),
 ]

@@ -50,11 +50,13 @@ def load_demo() -> list[Project]:
     """(Re)load every demo project, replacing the ones already there, then the versions of the projects
     whose seed gives two states (``maillage.versions.demo``), then the one fictitious project and its
     three years of life (``maillage.demo.life``)."""
+    from maillage.library.demo import share_lyon_examples
     from maillage.versions.demo import load_demo_versions
 
     from .life import load_life
 
     projects = [import_document(document, replace=True) for document in demo_documents()]
+    share_lyon_examples()
     load_demo_versions()
     projects.append(load_life())
     return projects
