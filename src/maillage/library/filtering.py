@@ -1,6 +1,6 @@
 """The library's filters, read from the URL: a shared link gives the same list.
 
-    q           words of the text (``text_filter``: the one place to switch to the search engine)
+    q           words of the text, through the search engine (``text_filter``)
     theme       a library theme code (``facets.THEMES``)
     public      a library public code (``facets.PUBLICS``)
     type        project kind code (``Project.Kind``)
@@ -15,20 +15,20 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from maillage.actions.search import query_words
 from maillage.actions.vocabulary import Status
 from maillage.french import normalise
 from maillage.projects.models import Project
+from maillage.search.similar import matching_actions
 
 from . import facets
 
 
 def text_filter(actions, query: str):
-    """Actions whose title and sections hold every word of ``query``, accents aside (word matching on
-    ``Action.search_text`` for now; the search engine replaces this one function)."""
-    for word in query_words(query)[:10]:
-        actions = actions.filter(search_text__contains=word)
-    return actions
+    """Actions whose title and sections hold every word of ``query``, through the search engine: plural
+    and singular, accents aside, as the search page and the actions list."""
+    if not query.strip():
+        return actions
+    return actions.filter(pk__in=matching_actions(None, query))
 
 
 def territory_q(text: str) -> Q:

@@ -42,14 +42,18 @@ def significant_words(action, limit: int = MAX_TERMS) -> list[str]:
     return [spelling[key] for key in ranked[:limit]]
 
 
-def similar_actions(action, user, limit: int = 5) -> list[Action]:
+def similar_actions(action, user, limit: int = 5, also=None) -> list[Action]:
     """Up to ``limit`` actions of other projects that ``user`` may read, most similar first, each with
-    its ``project`` loaded and its score in ``similarity``."""
+    its ``project`` loaded and its score in ``similarity``. ``also``: a condition on ``Action`` rows the
+    user may read besides (the library's actions shared with a network)."""
     found = significant_words(action)
     if not found:
         return []
     engine, query = engine_for(), " ".join(found)
-    entries = visible_entries(user).filter(kind=Kind.ACTION).exclude(project_id=action.project_id)
+    entries = visible_entries(user)
+    if also is not None:
+        entries = entries | SearchEntry.objects.filter(action_id__in=Action.objects.filter(also).values("pk"))
+    entries = entries.filter(kind=Kind.ACTION).exclude(project_id=action.project_id)
     # Ranking every action that shares one common word with this one would cost as much as the
     # network is large: the index hands the first CANDIDATES matches, and only they are ranked.
     candidates = engine.search(entries, query, any_word=True).order_by().values("pk")[:CANDIDATES]
@@ -65,6 +69,9 @@ def similar_actions(action, user, limit: int = 5) -> list[Action]:
 
 
 def matching_actions(project, query):
-    """The ids of the project's actions matching every word of ``query``, for the actions list's ``q=``."""
-    entries = SearchEntry.objects.filter(project=project, kind=Kind.ACTION)
+    """The ids of the project's actions matching every word of ``query``, for the actions list's ``q=``;
+    of every project's when ``project`` is None (the library, which filters by permission after)."""
+    entries = SearchEntry.objects.filter(kind=Kind.ACTION)
+    if project is not None:
+        entries = entries.filter(project=project)
     return engine_for().search(entries, query).order_by().values("action_id")
