@@ -73,7 +73,9 @@ def password_reset_allowed(request, email: str) -> bool:
     """At most ``MAILLAGE_PASSWORD_RESETS_PER_ADDRESS`` requests an hour from one client, and
     ``MAILLAGE_PASSWORD_RESETS_PER_EMAIL`` mails an hour to one address (a mailbox is not flooded)."""
     digest = hashlib.sha256(email.strip().casefold().encode()).hexdigest()[:32]
-    by_client = _hit(f"maillage:reset:ip:{client_ip(request) or 'inconnue'}", settings.MAILLAGE_PASSWORD_RESETS_PER_ADDRESS)
+    by_client = _hit(
+        f"maillage:reset:ip:{client_ip(request) or 'inconnue'}", settings.MAILLAGE_PASSWORD_RESETS_PER_ADDRESS
+    )
     by_email = _hit(f"maillage:reset:email:{digest}", settings.MAILLAGE_PASSWORD_RESETS_PER_EMAIL)
     return by_client and by_email
 
