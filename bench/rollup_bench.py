@@ -24,21 +24,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-RAW = """
-SELECT a.project_id, COUNT(*) AS total,
-       SUM(CASE WHEN a.status = 'done' THEN 1 ELSE 0 END) AS done,
-       SUM(CASE WHEN a.status IN ('planned', 'in_progress', 'postponed', 'blocked')
-                 AND (a.end_date < %s OR (a.end_date IS NULL
-                      AND EXISTS (SELECT 1 FROM actions_action_periods ap WHERE ap.action_id = a.id)
-                      AND NOT EXISTS (SELECT 1 FROM actions_action_periods ap JOIN projects_period p
-                                      ON p.id = ap.period_id WHERE ap.action_id = a.id AND p.last_year >= %s)))
-           THEN 1 ELSE 0 END) AS late,
-       MAX(a.modified_at) AS last
-FROM actions_action a JOIN projects_project p ON p.id = a.project_id
-WHERE a.parent_id IS NULL AND (p.id = %s OR p.parent_id = %s)
-GROUP BY a.project_id
-"""
-
 
 def build(children: int, actions: int):
     from maillage.accounts.models import Membership, User
@@ -155,10 +140,21 @@ def main():
     url = reverse("project-network", args=[parent.slug])
     today = datetime.date.today()
 
+    from maillage.projects.rollup import grouped_queries
+
+    members = [parent.pk, *parent.children.values_list("pk", flat=True)]
+    from maillage.projects.models import Project
+    from maillage.projects.network import descendants_q
+
+    network = Project.objects.filter(descendants_q([parent.pk])).values("pk", "parent_id", "slug", "title")
+    statements = [query.query.sql_with_params() for query in (network, *grouped_queries(members, today))]
+
     def raw():
+        """The floor: the same aggregates sent as SQL text through a cursor, rows fetched, nothing built."""
         with connection.cursor() as cursor:
-            cursor.execute(RAW, [today, today.year, parent.pk, parent.pk])
-            return cursor.fetchall()
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                cursor.fetchall()
 
     for name, address in [("roll-up page", url), ("roll-up page sorted", url + "?tri=-terminees")]:
         connection.force_debug_cursor = True

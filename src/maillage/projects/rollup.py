@@ -127,11 +127,10 @@ def late_condition(today: datetime.date) -> Q:
     return Q(status__in=OPEN) & past
 
 
-def action_figures(project_ids, today: datetime.date) -> dict[int, Figures]:
-    """Each project's own figures, in two grouped queries (actions; answers to its latest campaign)."""
+def grouped_queries(project_ids, today: datetime.date):
+    """The two grouped queries (actions; answers to each project's latest campaign), not yet run."""
     from maillage.campaigns.models import Answer, Campaign
 
-    by_project = {pk: Figures() for pk in project_ids}
     statuses = {f"s_{code}": Count("pk", filter=Q(status=code)) for code in STATUS_ORDER}
     rows = (
         Action.objects.filter(project_id__in=project_ids, parent__isnull=True)
@@ -141,10 +140,6 @@ def action_figures(project_ids, today: datetime.date) -> dict[int, Figures]:
             total=Count("pk"), late=Count("pk", filter=late_condition(today)), last=Max("modified_at"), **statuses
         )
     )
-    for row in rows:
-        figures = by_project[row["project_id"]]
-        figures.total, figures.late, figures.last_change = row["total"], row["late"], row["last"]
-        figures.counts = {code: row[f"s_{code}"] for code in STATUS_ORDER}
     latest = (
         Campaign.objects.filter(project_id=OuterRef("campaign__project_id"))
         .exclude(state=Campaign.State.DRAFT)
@@ -157,6 +152,17 @@ def action_figures(project_ids, today: datetime.date) -> dict[int, Figures]:
         .values("campaign__project_id")
         .annotate(expected=Count("pk"), answered=Count("pk", filter=Q(state__in=Answer.SENT)))
     )
+    return rows, answers
+
+
+def action_figures(project_ids, today: datetime.date) -> dict[int, Figures]:
+    """Each project's own figures, in two grouped queries (``grouped_queries``)."""
+    by_project = {pk: Figures() for pk in project_ids}
+    rows, answers = grouped_queries(project_ids, today)
+    for row in rows:
+        figures = by_project[row["project_id"]]
+        figures.total, figures.late, figures.last_change = row["total"], row["late"], row["last"]
+        figures.counts = {code: row[f"s_{code}"] for code in STATUS_ORDER}
     for row in answers:
         figures = by_project[row["campaign__project_id"]]
         figures.expected, figures.answered = row["expected"], row["answered"]
