@@ -338,3 +338,15 @@ def test_export_command_knows_rollup(network, tmp_path):
     assert target.stat().st_size > 0
     with pytest.raises(CommandError, match="pas de tableau de réseau"):
         call_command("export", "isole", "--format", "xlsx", "--what", "rollup")
+
+
+def test_demo_lyon_pms_shows_its_psts_and_the_rollup(demo_db, client):
+    from maillage.accounts.models import User
+
+    client.force_login(User.objects.get(username="reseau-lyon"))
+    page = client.get(reverse("project-dashboard", args=["lyon-pms"])).content.decode()
+    assert "8 projets déclinent ce cadre" in page  # the demo ships 8 of the 9 PSTs
+    assert reverse("project-network", args=["lyon-pms"]) in page
+    rollup_page = client.get(reverse("project-network", args=["lyon-pms"])).content.decode()
+    assert rollup_page.count('id="ligne-') == 8
+    assert "Villeurbanne" in rollup_page
