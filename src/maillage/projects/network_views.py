@@ -31,9 +31,11 @@ HISTORY_SHOWN = 10
 
 
 def parent_candidates(user, project):
-    """Frameworks the settings offer: projects the user can read, not the project nor one declined from it."""
+    """Frameworks the settings offer: the user's own projects (any role) and the current parent, not the
+    project nor one declined from it. Not every published plan: the list must not grow with the database."""
+    mine = access.member_projects(user).values("pk")
     return (
-        access.readable_projects(user)
+        Project.objects.filter(Q(pk__in=mine) | Q(pk=project.parent_id or 0))
         .exclude(pk=project.pk)
         .exclude(descendants_q([project.pk]))
         .order_by("title", "pk")

@@ -155,8 +155,7 @@ def test_settings_form_refuses_a_project_out_of_reach(client, network):
 
 def test_settings_request_then_accept_through_the_pages(client, network):
     u, other, caf = network["users"], network["other"], network["caf"]
-    caf.published = True
-    caf.save()
+    Membership.objects.create(user=u["other_coord"], project=caf, role=Role.READER)  # offered in the list
     client.force_login(u["other_coord"])
     response = client.post(reverse("project-parent", args=[other.slug]), {"parent": caf.pk}, follow=True)
     assert "Demande envoyée" in response.content.decode()
