@@ -32,20 +32,14 @@ def build(actions: int):
     from maillage.projects.models import Level, Node, Project
 
     project = Project.objects.create(
-        slug=f"bench-indicateurs-{actions}",
-        title=f"Plan à {actions} actions",
-        kind="pst",
-        first_year=2022,
-        last_year=2026,
+        slug=f"bench-indicateurs-{actions}", title=f"Plan à {actions} actions", kind="pst", first_year=2022, last_year=2026
     )
     axe, objective = (Level.objects.create(project=project, depth=d, name=n) for d, n in ((1, "Axe"), (2, "Objectif")))
     nodes = []
     for i in range(5):
         root = Node.objects.create(project=project, level=axe, code=str(i + 1), title=f"Axe {i + 1}", position=i)
         nodes += [
-            Node.objects.create(
-                project=project, level=objective, parent=root, code=f"{i + 1}.{j + 1}", title=f"Obj {j}"
-            )
+            Node.objects.create(project=project, level=objective, parent=root, code=f"{i + 1}.{j + 1}", title=f"Obj {j}")
             for j in range(10)
         ]
     made = Action.objects.bulk_create(
@@ -77,13 +71,8 @@ def build(actions: int):
             ]
             continue
         periods = ["2024", "fin 2022", "2025", "juin 2023"] if n % 2 else ["2023", "2022", "2024", "T1 2024"]
-        values += [
-            IndicatorValue(indicator=indicator, period=p, value=10 + 3 * i, position=i) for i, p in enumerate(periods)
-        ]
-        targets += [
-            IndicatorTarget(indicator=indicator, year=2024, value=20),
-            IndicatorTarget(indicator=indicator, year=2026, value=30),
-        ]
+        values += [IndicatorValue(indicator=indicator, period=p, value=10 + 3 * i, position=i) for i, p in enumerate(periods)]
+        targets += [IndicatorTarget(indicator=indicator, year=2024, value=20), IndicatorTarget(indicator=indicator, year=2026, value=30)]
     IndicatorValue.objects.bulk_create(values, batch_size=2000)
     IndicatorTarget.objects.bulk_create(targets, batch_size=2000)
     user, _ = User.objects.get_or_create(username="bench-coordination")
@@ -126,9 +115,7 @@ def main():
 
     settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
     call_command("migrate", verbosity=0)
-    print(
-        f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, load average {os.getloadavg()[0]:.1f}"
-    )
+    print(f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, load average {os.getloadavg()[0]:.1f}")
     for size in (int(n) for n in options.actions.split(",")):
         started = time.perf_counter()
         project, user, axe, n_indicators, n_values = build(size)
@@ -146,9 +133,7 @@ def main():
             ("filtered (axe 1, no value for 2025)", f"{base}?noeud={axe.pk}&manquant=1"),
         ):
             queries, rows, median, slowest = measure(client, url, options.repeat)
-            print(
-                f"  {name}: {queries} queries, {rows} rows, median {median * 1000:.0f} ms, slowest {slowest * 1000:.0f} ms"
-            )
+            print(f"  {name}: {queries} queries, {rows} rows, median {median * 1000:.0f} ms, slowest {slowest * 1000:.0f} ms")
 
 
 if __name__ == "__main__":
