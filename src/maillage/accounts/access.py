@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from maillage.accounts.models import Membership
-from maillage.projects.models import Project
+from maillage.projects.models import MAX_NETWORK_DEPTH, Project
+from maillage.projects.network import ancestor_ids
 
 Role = Membership.Role
 
@@ -78,14 +79,9 @@ STRONGEST_FIRST = [Role.NETWORK_ADMIN, Role.COORDINATOR, Role.CONTRIBUTOR, Role.
 
 
 def _ancestor_ids(project: Project) -> list[int]:
-    """The project and the projects it is declined from, nearest first (loops are refused on save)."""
-    ids, seen = [], set()
-    current = project
-    while current is not None and current.pk not in seen:
-        ids.append(current.pk)
-        seen.add(current.pk)
-        current = current.parent if current.parent_id else None
-    return ids
+    """The project and the projects it is declined from, nearest first: one query whatever the depth
+    (``projects.network``; loops are refused on save, depth is bounded by ``MAX_NETWORK_DEPTH``)."""
+    return ancestor_ids(project)
 
 
 def role_in(user, project: Project) -> str | None:
@@ -116,11 +112,13 @@ def access_for(user, project: Project) -> Access:
 
 def _member_q(user, roles=None) -> Q:
     """Projects where the user holds one of ``roles`` (any role by default), directly or as the network
-    admin of the project they are declined from (two levels down, as ``role_in`` reads it)."""
+    admin of a project they are declined from, at any depth of the network (as ``role_in`` reads it)."""
+    from maillage.projects.network import descendants_q
+
     memberships = Membership.objects.filter(user=user)
     direct = memberships.filter(role__in=roles) if roles else memberships
     networks = memberships.filter(role=Role.NETWORK_ADMIN).values("project_id")
-    return Q(pk__in=direct.values("project_id")) | Q(parent_id__in=networks) | Q(parent__parent_id__in=networks)
+    return Q(pk__in=direct.values("project_id")) | descendants_q(networks)
 
 
 def readable_projects(user):
@@ -150,3 +148,71 @@ def managed_projects(user):
     if user.is_superuser:
         return Project.objects.all()
     return Project.objects.filter(_member_q(user, roles=[Role.COORDINATOR, Role.NETWORK_ADMIN]))
+
+
+# --- the network: who attaches a project to a framework, who reads the network's figures --------------------
+
+
+def is_network_admin(user, project: Project) -> bool:
+    """The user administers the network ``project`` belongs to (on it or on a framework above it)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or role_in(user, project) == Role.NETWORK_ADMIN
+
+
+def may_attach(user, child: Project, parent: Project) -> bool:
+    """Attach ``child`` under ``parent`` at once, without asking anyone.
+
+    Attaching makes the parent's network admins coordinators of the child (``role_in``), so it needs
+    both sides: the user administers the parent's network *and* already manages the child (its
+    coordinator, or the admin of the network it is in). A network admin alone cannot take over a project
+    they have no role in: they ask its coordinator to ask (``may_request_attach``), who then gets an
+    immediate yes. A superuser may do anything.
+    """
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return is_network_admin(user, parent) and access_for(user, child).can_manage
+
+
+def may_request_attach(user, child: Project, parent: Project) -> bool:
+    """Ask to attach ``child`` under ``parent``, for the parent's network admin to accept: the child's
+    coordinator (or network admin) may, towards a framework they can read (a published one, or one of
+    theirs); a private framework they cannot see stays out of reach, so its title never leaks."""
+    if not user.is_authenticated or not access_for(user, child).can_manage:
+        return False
+    return readable_projects(user).filter(pk=parent.pk).exists()
+
+
+def may_decide_request(user, request) -> bool:
+    """Accept or refuse a request to join ``request.parent``: its network admin (or one above it)."""
+    return is_network_admin(user, request.parent)
+
+
+def may_cancel_request(user, request) -> bool:
+    """Withdraw a pending request: whoever manages the child that asked."""
+    return user.is_authenticated and access_for(user, request.child).can_manage
+
+
+def may_detach(user, child: Project) -> bool:
+    """Detach ``child`` from its parent: the child's coordinator, or the parent's network admin (who
+    manages the child through the network, ``role_in``). A coordinator or reader of the parent cannot."""
+    if not user.is_authenticated or child.parent_id is None:
+        return False
+    return access_for(user, child).can_manage
+
+
+def may_read_network(access: Access) -> bool:
+    """See the parent's roll-up and the list of its declined projects: any member of the parent.
+
+    The roll-up shows counts per declined project (actions by status, share done and late, answers to
+    campaigns) and each one's title, never an action, a person or a note: joining a network means
+    reporting these figures to its framework, so a coordinator or reader of the parent sees them even
+    for a private child they have no role in. Opening the child itself still takes a role on it. A
+    visitor of a published framework sees only the published projects of its network (public pages).
+    """
+    return access.is_member
+
+
+NETWORK_DEPTH = MAX_NETWORK_DEPTH  # re-exported: how deep the access rules reach

@@ -31,6 +31,7 @@ EXPORT_MODULES: list[str] = [
     "maillage.governance.note",
     "maillage.versions.documents",
     "maillage.campaigns.report",
+    "maillage.documents.rollup",
 ]
 
 

@@ -289,3 +289,36 @@ class ProjectSearchForm(DsfrBaseForm):
         if self.cleaned_data["kind"]:
             projects = projects.filter(kind=self.cleaned_data["kind"])
         return searched(projects, self.cleaned_data["q"])
+
+
+class ParentForm(DsfrBaseForm):
+    """The framework a project is declined from: chosen among the projects its coordinator may see."""
+
+    parent = forms.ModelChoiceField(
+        label=_("Projet cadre (parent)"),
+        queryset=Project.objects.none(),
+        required=False,
+        empty_label=_("— Aucun : le projet n'est décliné d'aucun cadre —"),
+        help_text=_(
+            "Le PMS, la CTG ou les orientations que ce projet décline. Sans droit d'administration du réseau "
+            "choisi, une demande est envoyée à son administration, qui l'accepte ou la refuse."
+        ),
+        error_messages={
+            "invalid_choice": _(
+                "Choisissez le projet cadre dans la liste : ce projet n'existe pas, ne vous est pas ouvert "
+                "ou est décliné de celui-ci."
+            )
+        },
+    )
+    message = forms.CharField(
+        label=_("Message pour l'administration du réseau (facultatif)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, project, candidates, **kwargs):
+        kwargs.setdefault("initial", {"parent": project.parent_id})
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = candidates
+        self.fields["parent"].label_from_instance = lambda p: f"{p.title} ({p.get_kind_display()})"

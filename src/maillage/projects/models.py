@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from maillage.french import normalise
 
 MAX_LEVELS = 6
+# Levels of a network below its top framework (a CAF → CTGs → perimeters → sub-perimeters…): the access
+# rules and the roll-up reach this deep in one query each, so it is a bound, checked on every attach.
+MAX_NETWORK_DEPTH = 5
 
 
 def would_loop(instance) -> bool:
@@ -148,6 +151,10 @@ class Project(models.Model):
             )
         if self.parent_id and would_loop(self):
             raise ValidationError({"parent": _("Un projet ne peut pas être son propre ancêtre.")})
+        if self.parent_id:
+            from .network import check_depth
+
+            check_depth(self, self.parent)
 
     def check_years(self, field, first, last=None):
         """Raise a French ValidationError on ``field`` when the years leave the project's period."""
@@ -161,6 +168,66 @@ class Project(models.Model):
                     % {"first": self.first_year, "last": self.last_year}
                 }
             )
+
+
+class NetworkRequest(models.Model):
+    """A change of a project's place in a network: asked, then accepted or refused, kept as its history.
+
+    A child's coordinator asks to join a framework (``pending`` until the framework's network admin
+    decides); a change made directly by someone allowed to (``accounts.access.may_attach``) is stored
+    already ``accepted``, and a detachment too, so the list of a project's requests is the history of
+    its network links.
+    """
+
+    class Kind(models.TextChoices):
+        ATTACH = "attach", _("Rattachement")
+        DETACH = "detach", _("Détachement")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        ACCEPTED = "accepted", _("Acceptée")
+        REFUSED = "refused", _("Refusée")
+        CANCELLED = "cancelled", _("Retirée")
+
+    child = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="network_requests", verbose_name=_("projet décliné")
+    )
+    parent = models.ForeignKey(
+        Project,
+        on_delete=models.CASCADE,
+        related_name="network_requests_received",
+        verbose_name=_("projet cadre"),
+    )
+    kind = models.CharField(_("nature"), max_length=10, choices=Kind.choices, default=Kind.ATTACH)
+    state = models.CharField(_("état"), max_length=10, choices=State.choices, default=State.PENDING)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("par")
+    )
+    requested_at = models.DateTimeField(_("demandée le"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("décidée par"),
+    )
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("demande de rattachement")
+        verbose_name_plural = _("demandes de rattachement")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(state="pending"), name="network_request_one_pending_per_child"
+            ),
+            models.CheckConstraint(condition=~Q(child=F("parent")), name="network_request_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.child} → {self.parent} ({self.get_state_display()})"
 
 
 class Level(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import network_views, views
 
 P = "projets/<slug:slug>/"
 
@@ -11,6 +11,13 @@ urlpatterns = [
     path(P + "parametres/", views.settings, name="project-settings"),
     path(P + "parametres/niveaux/", views.levels, name="project-levels"),
     path(P + "parametres/publication/", views.publish, name="project-publish"),
+    path(P + "parametres/reseau/", network_views.set_parent, name="project-parent"),
+    path(
+        P + "parametres/reseau/demandes/<int:request_id>/<str:decision>/",
+        network_views.decide_request,
+        name="network-request-decide",
+    ),
+    path(P + "reseau/", network_views.network_rollup, name="project-network"),
     path(P + "parametres/membres/", views.members_view, name="project-members"),
     path(P + "parametres/membres/<int:membership_id>/role/", views.member_role, name="member-role"),
     path(P + "parametres/membres/<int:membership_id>/retirer/", views.member_remove, name="member-remove"),

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import reswap, retarget
 
 from maillage.accounts import members
+from maillage.accounts.access import may_read_network
 from maillage.accounts.decorators import MANAGE, project_view
 from maillage.accounts.models import Membership
 from maillage.actions.models import Action
@@ -46,6 +47,8 @@ from .forms import (
     node_of,
 )
 from .models import Level, Node
+from .network_views import neighbours
+from .stamp import touch
 from .tree import branch_page, build_tree, tree_page, walk
 
 
@@ -96,6 +99,8 @@ def dashboard(request, project):
         "list_url": list_url,
         "completeness": completeness,
         "can_manage": request.access.can_manage,
+        "can_read_network": may_read_network(request.access),
+        **neighbours(request.user, project),
         "breadcrumb_data": {"current": project.title},
     }
     return render(request, "projects/dashboard.html", context)
@@ -134,8 +139,11 @@ def create(request):
 
 
 def _settings_context(request, project, **forms):
+    from .network_views import network_context
+
     levels = list(Level.objects.filter(project=project).order_by("depth"))
     return {
+        **network_context(request, project, forms.get("parent_form")),
         "project": project,
         "form": forms.get("form") or ProjectSettingsForm(instance=project),
         "levels_form": forms.get("levels_form") or LevelNamesForm(levels=levels),
@@ -184,6 +192,8 @@ def publish(request, project):
         return redirect("project-settings", project.slug)
     project.published = wanted == "1"
     project.save(update_fields=["published", "modified_at"])
+    # The public pages of its parent and children name the published projects of the network.
+    touch([*project.children.values_list("pk", flat=True), *([project.parent_id] if project.parent_id else [])])
     if project.published:
         messages.success(
             request,

@@ -16,6 +16,7 @@ from maillage.frameworks.alignment import served_by_action
 from maillage.projects.forms import ProjectSearchForm
 from maillage.projects.listing import page_of
 from maillage.projects.models import Node, Project
+from maillage.projects.network_views import neighbours
 from maillage.projects.tree import branch_page, tree_page, walk
 from maillage.versions.public import plan_context, public_state, snapshot_action
 
@@ -24,7 +25,9 @@ from .caching import cached_for_visitors
 
 def _published(request, slug):
     """The published project, or 404 (the same answer as for a project that does not exist)."""
-    project = get_object_or_404(Project.objects.filter(published=True).select_related("territory", "owner"), slug=slug)
+    project = get_object_or_404(
+        Project.objects.filter(published=True).select_related("territory", "owner", "parent"), slug=slug
+    )
     request.project, request.access = project, access_for(request.user, project)
     return project
 
@@ -53,9 +56,16 @@ def plan(request, slug):
     project = _published(request, slug)
     version = public_state(project)
     breadcrumb = {"links": [_published_link()], "current": project.title}
+    network = neighbours(request.user, project, public=True)  # the published ones only, for everyone
     if version.plan is not None:
         # An update is being prepared: the adopted version, from its stored document (maillage.versions).
-        context = {**plan_context(version.plan), "project": project, "public_version": version, "snapshot": True}
+        context = {
+            **plan_context(version.plan),
+            **network,
+            "project": project,
+            "public_version": version,
+            "snapshot": True,
+        }
         return render(request, "publication/plan.html", {**context, "breadcrumb_data": breadcrumb})
     drawn = tree_page(project, _plan_actions(project))
     counts = status_counts(project.actions.filter(parent__isnull=True))
@@ -72,6 +82,7 @@ def plan(request, slug):
         "done_share": round(100 * counts["done"] / total) if total else 0,
         "public_version": version,
         "breadcrumb_data": breadcrumb,
+        **network,
     }
     return render(request, "publication/plan.html", context)
 

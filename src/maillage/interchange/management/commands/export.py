@@ -42,7 +42,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--what",
             default="project",
-            help="document : project, panorama, calendar, tree, action:RÉF, evaluation[:CAMPAGNE]…",
+            help="document : project, panorama, calendar, tree, action:RÉF, evaluation[:CAMPAGNE], rollup…",
         )
         parser.add_argument("-o", "--output", help="fichier à écrire (sortie standard sinon)")
         parser.add_argument(
