@@ -17,6 +17,7 @@ from maillage.accounts.access import readable_projects
 from maillage.actions.models import Action, ActionNode
 from maillage.evaluation.models import IndicatorValue
 from maillage.projects.models import Node, Project
+from maillage.projects.network import descendants_q
 from maillage.projects.tree import skeleton, walk
 
 from .models import ActionContribution, FrameworkIndicator, NodeContribution
@@ -24,21 +25,10 @@ from .rules import framework_project_ids
 
 
 def descendant_projects(project, user):
-    """The plans declined from ``project`` at any depth that ``user`` may open, in title order.
-
-    One query per level of the network (a CAF → its CTGs → their perimeters: three)."""
-    found, frontier = [], [project.pk]
-    seen = {project.pk}
-    while frontier:
-        level = [
-            pk for pk in Project.objects.filter(parent_id__in=frontier).values_list("pk", flat=True) if pk not in seen
-        ]
-        seen.update(level)
-        found += level
-        frontier = level
-    if not found:
-        return []
-    return list(readable_projects(user).filter(pk__in=found).only("pk", "slug", "title", "kind", "published"))
+    """The plans declined from ``project`` at any depth that ``user`` may open, in title order (one query)."""
+    return list(
+        readable_projects(user).filter(descendants_q([project.pk])).only("pk", "slug", "title", "kind", "published")
+    )
 
 
 @dataclass

@@ -11,13 +11,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from maillage.french import normalise
+from maillage.projects.network import ancestor_ids
 
 
 def framework_project_ids(project) -> list[int]:
     """The plans ``project`` is declined from, nearest first (not the project itself)."""
-    from maillage.accounts.access import _ancestor_ids
-
-    return _ancestor_ids(project)[1:]
+    return ancestor_ids(project)[1:]
 
 
 def check_framework_node(project, framework_node, ancestors=None) -> None:

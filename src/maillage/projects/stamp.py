@@ -106,15 +106,15 @@ def _projects_of(instance):
 def touch(projects) -> None:
     """The plan of these projects (a queryset or a list of ids) has just changed.
 
-    The plans declined from them (three levels down) change too: their public fiches name the
+    The plans declined from them (at any depth) change too: their public fiches name the
     framework nodes they serve, which a change of the framework may rename or unpublish."""
     project = apps.get_model("projects", "Project")
     if not hasattr(projects, "values_list"):
         projects = project.objects.filter(pk__in=list(projects))
     ids = projects.values("pk")
-    projects = project.objects.filter(
-        Q(pk__in=ids) | Q(parent_id__in=ids) | Q(parent__parent_id__in=ids) | Q(parent__parent__parent_id__in=ids)
-    )
+    from .network import descendants_q
+
+    projects = project.objects.filter(Q(pk__in=ids) | descendants_q(ids))
     found = list(projects.values_list("pk", "slug"))
     if found:
         project.objects.filter(pk__in=[pk for pk, _slug in found]).update(plan_changed_at=timezone.now())
