@@ -46,7 +46,7 @@ def rollup_table(project, today: datetime.date | None = None) -> tuple[list[str]
         ["Projet", "Projets déclinés", "Actions"]
         + [labels["status"][code] for code in shown]
         + ["Part terminée (%)", "En retard", "Part en retard (%)", "Dernière modification"]
-        + ["Réponses envoyées (dernière campagne)", "Actions interrogées"]
+        + ["Réponses envoyées (dernière campagne)", "Actions interrogées", "Indicateurs rapportés au cadre"]
     )
 
     def values(name: str, below, figures: Figures) -> list:
@@ -55,6 +55,7 @@ def rollup_table(project, today: datetime.date | None = None) -> tuple[list[str]
             [name, below, figures.total]
             + [figures.counts.get(code, 0) for code in shown]
             + [figures.done_share, figures.late, figures.late_share, changed, figures.answered, figures.expected]
+            + [figures.reporting]
         )
 
     rows = [values(row.project.title, row.below, row.figures) for row in network.sorted("titre")]

@@ -23,7 +23,7 @@ from .models import Project
 from .network import descendants_q
 
 # The sortable columns: the query parameter ``tri`` (``-`` first for the descending order).
-SORTS = ["titre", "actions", *STATUS_ORDER, "terminees", "retard", "maj", "campagnes", "projets"]
+SORTS = ["titre", "actions", *STATUS_ORDER, "terminees", "retard", "maj", "campagnes", "indicateurs", "projets"]
 
 
 @dataclass
@@ -36,6 +36,7 @@ class Figures:
     last_change: datetime.datetime | None = None
     answered: int = 0  # answers sent (submitted or accepted) to the latest opened campaign
     expected: int = 0  # actions asked in it
+    reporting: int = 0  # indicators reporting against a common indicator of a framework
 
     def add(self, other: "Figures") -> None:
         for code, n in other.counts.items():
@@ -44,6 +45,7 @@ class Figures:
         self.late += other.late
         self.answered += other.answered
         self.expected += other.expected
+        self.reporting += other.reporting
         if other.last_change and (self.last_change is None or other.last_change > self.last_change):
             self.last_change = other.last_change
 
@@ -110,6 +112,7 @@ class Rollup:
                 "retard": (f.late_share, f.late),
                 "maj": f.last_change.timestamp() if f.last_change else 0,
                 "campagnes": -1 if f.answered_share is None else f.answered_share,
+                "indicateurs": f.reporting,
                 "projets": row.below,
             }.get(name, f.counts.get(name, 0))
 
@@ -166,7 +169,21 @@ def action_figures(project_ids, today: datetime.date) -> dict[int, Figures]:
     for row in answers:
         figures = by_project[row["campaign__project_id"]]
         figures.expected, figures.answered = row["expected"], row["answered"]
+    for row in reporting_counts(project_ids):
+        by_project[row["indicator__action__project_id"]].reporting = row["n"]
     return by_project
+
+
+def reporting_counts(project_ids):
+    """Per project, its indicators that report against a framework's common indicator (one grouped query)."""
+    from maillage.frameworks.models import IndicatorReport
+
+    return (
+        IndicatorReport.objects.filter(indicator__action__project_id__in=project_ids)
+        .order_by()
+        .values("indicator__action__project_id")
+        .annotate(n=Count("pk"))
+    )
 
 
 def network_members(project: Project) -> list[Member]:

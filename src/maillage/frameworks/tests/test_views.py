@@ -180,3 +180,19 @@ def test_the_framework_page_costs_the_same_whatever_the_network(
     with django_assert_max_num_queries(16):
         response = client.get(reverse("project-framework", args=["pms"]))
     assert response.status_code == 200
+
+
+def test_the_network_rollup_counts_the_indicators_reported_to_the_framework(client, network):
+    from maillage.projects.rollup import rollup
+
+    common = FrameworkIndicator.objects.create(project=network.pms, key="rdv", title="RDV", unit="RDV")
+    for action in (network.a1, network.p1, network.b1):
+        IndicatorReport(indicator=IndicatorFactory(action=action, unit="RDV"), framework_indicator=common).save()
+    IndicatorFactory(action=network.a1, unit="RDV")  # not reported: not counted
+    rows = {row.project.slug: row for row in rollup(network.pms).rows}
+    assert rows["pst-a"].figures.reporting == 2  # A-1, and P-1 in the perimeter below PST A
+    assert rows["pst-a"].own.reporting == 1 and rows["pst-b"].figures.reporting == 1
+    client.force_login(network.users["network_admin"])
+    page = client.get(reverse("project-network", args=["pms"]), {"tri": "-indicateurs"}).content.decode()
+    assert "Indicateurs rapportés au cadre" in page
+    assert page.index("ligne-pst-a") < page.index("ligne-pst-b")
