@@ -137,7 +137,9 @@ def build_draft(sheets: list[Sheet], *, slug: str, title: str, labels: dict | No
                 report.unrecognised_columns.append(_cell_text(header))
             continue
         kind, value = found
-        if kind == "level":
+        if kind == "level" and any(normalise(name) == normalise(value[1]) for _, _, name in level_columns):
+            report.warnings.append(f"colonne « {_cell_text(header)} » en double : seule la première est lue.")
+        elif kind == "level":
             level_columns.append((index, value[0], value[1]))
             report.columns[_cell_text(header)] = f"niveau « {value[1]} »"
         elif value in field_columns:

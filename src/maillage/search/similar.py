@@ -15,10 +15,11 @@ from maillage.actions.models import SECTIONS, Action
 from .engines import engine_for
 from .models import Kind, SearchEntry
 from .querying import visible_entries
-from .stemming import STOP_WORDS, stem, words
+from .stemming import STOP_WORDS, stem, stems, words
 
 MAX_TERMS = 12
 CANDIDATES = 1000
+RERANK = 50  # the engine's best, ranked again by the weight of the words they share with the action
 TITLE_BONUS = 3
 # Words every plan writes, which say nothing of what an action is about.
 _STOCK_WORDS = """
@@ -42,10 +43,27 @@ def significant_words(action, limit: int = MAX_TERMS) -> list[str]:
     return [spelling[key] for key in ranked[:limit]]
 
 
+def weighted_stems(action, limit: int = MAX_TERMS) -> dict[str, int]:
+    """The stems of :func:`significant_words` with their weight in the action (title words count thrice)."""
+    counts = Counter()
+    for weight, text in ((TITLE_BONUS, action.title), *((1, getattr(action, name)) for name in SECTIONS)):
+        for word in words(text):
+            if len(word) < 4 or word in STOP_WORDS or word in STOCK_WORDS or not word.isalpha():
+                continue
+            counts[stem(word)] += weight
+    kept = {stem(word) for word in significant_words(action, limit)}
+    return {key: n for key, n in counts.items() if key in kept}
+
+
 def similar_actions(action, user, limit: int = 5, also=None) -> list[Action]:
     """Up to ``limit`` actions of other projects that ``user`` may read, most similar first, each with
     its ``project`` loaded and its score in ``similarity``. ``also``: a condition on ``Action`` rows the
-    user may read besides (the library's actions shared with a network)."""
+    user may read besides (the library's actions shared with a network).
+
+    The engine's rank weighs every word of the query alike and depends on the whole index (bm25's and
+    ts_rank's word rarity): its best ``RERANK`` are ranked again by the weight each shared word has in
+    this action — in the candidate's title, thrice — so that sharing the action's subject outranks
+    sharing an aside, whatever else the database holds."""
     found = significant_words(action)
     if not found:
         return []
@@ -58,12 +76,25 @@ def similar_actions(action, user, limit: int = 5, also=None) -> list[Action]:
     # network is large: the index hands the first CANDIDATES matches, and only they are ranked.
     candidates = engine.search(entries, query, any_word=True).order_by().values("pk")[:CANDIDATES]
     ranked = engine.search(SearchEntry.objects.filter(pk__in=candidates), query, any_word=True)
-    ranked = list(ranked.values_list("action_id", "rank")[:limit])
-    by_id = Action.objects.select_related("project").in_bulk([pk for pk, _rank in ranked])
+    best = list(ranked.values_list("action_id", "rank", "title", "text")[:RERANK])
+    weights = weighted_stems(action)
+
+    def score(title: str, text: str) -> int:
+        in_title, in_text = set(stems(title)), set(stems(text))
+        return sum(
+            n * (TITLE_BONUS if key in in_title else 1) for key, n in weights.items() if key in in_title | in_text
+        )
+
+    scored = sorted(
+        ((score(title, text), position, pk, rank) for position, (pk, rank, title, text) in enumerate(best)),
+        key=lambda item: (-item[0], item[1]),
+    )[:limit]
+    by_id = Action.objects.select_related("project").in_bulk([pk for _score, _position, pk, _rank in scored])
     result = []
-    for pk, rank in ranked:
+    for weight, _position, pk, rank in scored:
         if pk in by_id:
             by_id[pk].similarity = rank
+            by_id[pk].shared_weight = weight
             result.append(by_id[pk])
     return result
 
