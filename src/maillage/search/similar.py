@@ -19,7 +19,6 @@ from .stemming import STOP_WORDS, stem, stems, words
 
 MAX_TERMS = 12
 CANDIDATES = 1000
-RERANK = 50  # the engine's best, ranked again by the weight of the words they share with the action
 TITLE_BONUS = 3
 # Words every plan writes, which say nothing of what an action is about.
 _STOCK_WORDS = """
@@ -61,9 +60,10 @@ def similar_actions(action, user, limit: int = 5, also=None) -> list[Action]:
     user may read besides (the library's actions shared with a network).
 
     The engine's rank weighs every word of the query alike and depends on the whole index (bm25's and
-    ts_rank's word rarity): its best ``RERANK`` are ranked again by the weight each shared word has in
-    this action — in the candidate's title, thrice — so that sharing the action's subject outranks
-    sharing an aside, whatever else the database holds."""
+    ts_rank's word rarity): its best ``limit`` are ordered again by the weight each shared word has in
+    this action — in the candidate's title, thrice — so that sharing the action's subject comes before
+    sharing an aside, whatever else the database holds. Only ``limit`` rows are read (the fiche reads no
+    more when the network grows: ``growth_tests``), so which actions are shown stays the engine's choice."""
     found = significant_words(action)
     if not found:
         return []
@@ -76,7 +76,7 @@ def similar_actions(action, user, limit: int = 5, also=None) -> list[Action]:
     # network is large: the index hands the first CANDIDATES matches, and only they are ranked.
     candidates = engine.search(entries, query, any_word=True).order_by().values("pk")[:CANDIDATES]
     ranked = engine.search(SearchEntry.objects.filter(pk__in=candidates), query, any_word=True)
-    best = list(ranked.values_list("action_id", "rank", "title", "text")[:RERANK])
+    best = list(ranked.values_list("action_id", "rank", "title", "text")[:limit])
     weights = weighted_stems(action)
 
     def score(title: str, text: str) -> int:
