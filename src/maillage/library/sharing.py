@@ -8,7 +8,7 @@ The library holds two kinds of actions:
 - every action a project **shares with its network** (:class:`~maillage.library.models.SharedAction`).
 
 A project's *network* is the tree of projects under its root project (the project with no parent it
-is declined from): the Lyon PMS, its nine PSTs and anything declined from them. An action shared in
+is declined from): the Lyon PMS, its PSTs and anything declined from them. An action shared in
 one of them is read by every member (any role) of any project of that tree — the PMS's network admin,
 the coordinator of a sibling PST, a reader of a perimeter three levels down — and by nobody else, even
 when its project is private. Siblings are included on purpose: the seed's "exemples d'actions d'autres
@@ -23,54 +23,28 @@ from django.db.models import Q
 
 from maillage.accounts.models import Membership
 from maillage.actions.models import Action
-from maillage.projects.models import Project
+from maillage.projects.network import ancestor_ids, descendants_q, root_ids
 from maillage.versions.models import Version
 
 from .models import SharedAction
 
-# How many levels a network may have under its root for the conditions below (a CAF → CTGs →
-# perimeters is three). Deeper projects still see their own network's shares through their root walk,
-# but their own shared actions are found only within these levels.
-NETWORK_DEPTH = 6
-
 
 def network_roots(user) -> set[int]:
-    """The root projects of every project where the user holds a role: one query per level walked up."""
+    """The root projects of every project where the user holds a role (one query for the memberships'
+    roots: ``projects.network``)."""
     if not user.is_authenticated:
         return set()
-    frontier = set(Membership.objects.filter(user=user).values_list("project_id", flat=True))
-    roots, seen = set(), set()
-    for _level in range(NETWORK_DEPTH + 2):
-        if not frontier:
-            break
-        seen |= frontier
-        parents = set()
-        for pk, parent_id in Project.objects.filter(pk__in=frontier).values_list("pk", "parent_id"):
-            if parent_id is None:
-                roots.add(pk)
-            elif parent_id not in seen:
-                parents.add(parent_id)
-        frontier = parents
-    return roots
+    return root_ids(Membership.objects.filter(user=user).values("project_id"))
 
 
 def in_networks_q(roots, path: str = "project") -> Q:
     """Rows whose project (reached by ``path``) is one of ``roots`` or lies under one of them."""
-    condition = Q(**{f"{path}_id__in": roots})
-    hops = path
-    for _depth in range(NETWORK_DEPTH):
-        condition |= Q(**{f"{hops}__parent_id__in": roots})
-        hops += "__parent"
-    return condition
+    return Q(**{f"{path}_id__in": roots}) | descendants_q(roots, path)
 
 
 def network_of(project) -> set[int]:
     """The root of ``project``'s network, as a one-element set (the project itself when it has no parent)."""
-    seen, current = set(), project
-    while current.parent_id and current.parent_id not in seen and len(seen) < NETWORK_DEPTH + 2:
-        seen.add(current.pk)
-        current = Project.objects.only("pk", "parent_id").get(pk=current.parent_id)
-    return {current.pk}
+    return {ancestor_ids(project)[-1]}
 
 
 def updating_projects():

@@ -18,11 +18,13 @@ def _chain(depth: int) -> str:
     return "__".join(["parent"] * depth) + "_id"
 
 
-def descendants_q(project_ids) -> Q:
-    """Projects declined, at any depth, from one of ``project_ids`` (a list or a subquery of pks)."""
+def descendants_q(project_ids, path: str = "") -> Q:
+    """Projects declined, at any depth, from one of ``project_ids`` (a list or a subquery of pks); with
+    ``path`` (« action__project »), the rows whose project, reached by that path, is one of them."""
+    prefix = f"{path}__" if path else ""
     query = Q()
     for depth in range(1, MAX_NETWORK_DEPTH + 1):
-        query |= Q(**{f"{_chain(depth)}__in": project_ids})
+        query |= Q(**{f"{prefix}{_chain(depth)}__in": project_ids})
     return query
 
 
@@ -52,6 +54,16 @@ def ancestor_ids(project: Project) -> list[int]:
             break
         ids.append(pk)
     return ids
+
+
+def root_ids(project_ids) -> set[int]:
+    """The top project of the network of each of ``project_ids`` (a project without parent is its own), in
+    one query."""
+    chain = [_chain(depth) for depth in range(1, MAX_NETWORK_DEPTH + 2)]
+    roots = set()
+    for pk, *above in Project.objects.filter(pk__in=project_ids).values_list("pk", *chain):
+        roots.add(next((ancestor for ancestor in reversed(above) if ancestor is not None), pk))
+    return roots
 
 
 def subtree_height(project: Project) -> int:

@@ -26,10 +26,17 @@ FTS_TABLE = "search_entry_fts"
 TITLE_WEIGHT = 4.0  # SQLite's bm25 column weight of the title (PostgreSQL: weights A=1.0 over B=0.4)
 
 
+MAX_QUERY = 200  # characters of a query read, whoever asks (the search page, the actions list, the library)
+MAX_TERMS = 20  # words of a query kept: a long query costs no more than this
+
+
 def terms(query) -> list[str]:
-    """The words of a query that count (accents folded, stop words out), each once, in order."""
+    """The words of a query that count (accents folded, stop words out), each once, in order; at most
+    ``MAX_TERMS`` of the first ``MAX_QUERY`` characters."""
     seen, result = set(), []
-    for word in words(query):
+    for word in words(str(query or "")[:MAX_QUERY]):
+        if len(result) >= MAX_TERMS:
+            break
         if word not in STOP_WORDS and word not in seen:
             seen.add(word)
             result.append(word)

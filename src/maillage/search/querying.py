@@ -22,12 +22,11 @@ from django.utils.translation import gettext_lazy as _
 from maillage.accounts.access import member_projects
 from maillage.versions.models import Version
 
-from .engines import engine_for
+from .engines import MAX_QUERY, engine_for
 from .highlight import extract, marked, query_stems
 from .models import PUBLIC_KINDS, Kind, SearchEntry
 
 PAGE_SIZE = 10
-MAX_QUERY = 200  # characters of a query read
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,9 @@ _STOCK_WORDS = """
 STOCK_WORDS = frozenset(_STOCK_WORDS.split())
 
 
-def significant_words(action, limit: int = MAX_TERMS) -> list[str]:
-    """The action's telling words, most telling first: one word per stem (its first spelling)."""
+def _telling(action, limit: int = MAX_TERMS) -> list[tuple[str, str, int]]:
+    """(stem, first spelling, weight) of the action's ``limit`` telling words, most telling first: title
+    words count thrice, stop words, the plans' stock words, short words and numbers aside."""
     counts, spelling = Counter(), {}
     for weight, text in ((TITLE_BONUS, action.title), *((1, getattr(action, name)) for name in SECTIONS)):
         for word in words(text):
@@ -38,20 +39,19 @@ def significant_words(action, limit: int = MAX_TERMS) -> list[str]:
             key = stem(word)
             spelling.setdefault(key, word)
             counts[key] += weight
-    ranked = sorted(counts, key=lambda key: (-counts[key], list(spelling).index(key)))
-    return [spelling[key] for key in ranked[:limit]]
+    order = {key: position for position, key in enumerate(spelling)}
+    ranked = sorted(counts, key=lambda key: (-counts[key], order[key]))
+    return [(key, spelling[key], counts[key]) for key in ranked[:limit]]
+
+
+def significant_words(action, limit: int = MAX_TERMS) -> list[str]:
+    """The action's telling words, most telling first: one word per stem (its first spelling)."""
+    return [word for _key, word, _weight in _telling(action, limit)]
 
 
 def weighted_stems(action, limit: int = MAX_TERMS) -> dict[str, int]:
-    """The stems of :func:`significant_words` with their weight in the action (title words count thrice)."""
-    counts = Counter()
-    for weight, text in ((TITLE_BONUS, action.title), *((1, getattr(action, name)) for name in SECTIONS)):
-        for word in words(text):
-            if len(word) < 4 or word in STOP_WORDS or word in STOCK_WORDS or not word.isalpha():
-                continue
-            counts[stem(word)] += weight
-    kept = {stem(word) for word in significant_words(action, limit)}
-    return {key: n for key, n in counts.items() if key in kept}
+    """The stems of :func:`significant_words` with their weight in the action."""
+    return {key: weight for key, _word, weight in _telling(action, limit)}
 
 
 def similar_actions(action, user, limit: int = 5, also=None) -> list[Action]:

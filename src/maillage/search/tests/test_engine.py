@@ -78,3 +78,17 @@ def test_the_light_stemmer_folds_plural_and_feminine():
     assert stem("processus") == "processus"
     assert stems("Les écoles de l'Œuvre") == ["les", "ecol", "oeuvr"]  # « les » is no stop word in PostgreSQL
     assert terms("des Écoles et l'école") == ["ecoles", "ecole"]
+
+
+def test_a_long_query_is_cut_before_it_reaches_the_engine(world, client):
+    """Whoever asks (search page, actions list, library), a query costs at most MAX_TERMS words of its
+    first MAX_QUERY characters: 5,000 words do not make a 5,000-term match."""
+    from django.urls import reverse
+
+    from maillage.search.engines import MAX_QUERY, MAX_TERMS, terms
+
+    long = " ".join(f"mot{n}" for n in range(5000))
+    assert len(terms(long)) <= MAX_TERMS and len(" ".join(terms(long))) <= MAX_QUERY
+    client.force_login(world.users["coordinator"])
+    response = client.get(reverse("action-list", args=[world.private.slug]), {"q": long})
+    assert response.status_code == 200
