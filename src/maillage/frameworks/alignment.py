@@ -79,7 +79,7 @@ def framework_view(project, user) -> FrameworkView:
 
 
 def _fill(entries, child_ids):
-    direct = (
+    direct = list(
         ActionContribution.objects.filter(framework_node_id__in=entries, action__project_id__in=child_ids)
         .select_related("action__project")
         .order_by("action__project__title", "action__position", "action__pk")
@@ -101,11 +101,12 @@ def _fill(entries, child_ids):
             .select_related("action__project", "node")
             .order_by("action__project__title", "position", "action__pk")
         )
+        listed = {(link.framework_node_id, link.action_id) for link in direct}
         for placement in placed:
             for framework_node in served_by_node[placement.node_id]:
-                entry = entries[framework_node]
-                if all(existing.action.pk != placement.action_id for existing in entry.contributions):
-                    entry.contributions.append(Contribution(placement.action, via=placement.node))
+                if (framework_node, placement.action_id) not in listed:
+                    listed.add((framework_node, placement.action_id))
+                    entries[framework_node].contributions.append(Contribution(placement.action, via=placement.node))
     for entry in entries.values():
         entry.contributions.sort(key=lambda c: (c.action.project.title, c.action.position, c.action.pk))
         entry.action_ids = {c.action.pk for c in entry.contributions}
@@ -145,29 +146,11 @@ def served_by_action(action, public: bool = False) -> list[Node]:
 
 
 def framework_choices(project) -> list[tuple[Project, list[tuple[Node, int]]]]:
-    """The trees ``project`` may serve: each plan it is declined from with its nodes and their depth."""
+    """The trees ``project`` may serve: each plan it is declined from, nearest first, with its nodes in
+    tree order and their depth (one query per plan above, at most ``MAX_NETWORK_DEPTH``)."""
     ancestors = framework_project_ids(project)
-    if not ancestors:
-        return []
-    plans = {plan.pk: plan for plan in Project.objects.filter(pk__in=ancestors).only("pk", "slug", "title")}
-    nodes = Node.objects.filter(project_id__in=ancestors).select_related("level").order_by("position", "pk")
-    by_plan = {pk: [] for pk in ancestors}
-    for node in nodes:
-        by_plan[node.project_id].append(node)
-    result = []
-    for pk in ancestors:
-        depth_of, ordered = {}, []
-        children = {}
-        for node in by_plan[pk]:
-            children.setdefault(node.parent_id, []).append(node)
-        stack = [(node, 1) for node in children.get(None, [])]
-        while stack:
-            node, depth = stack.pop(0)
-            depth_of[node.pk] = depth
-            ordered.append((node, depth))
-            stack[0:0] = [(child, depth + 1) for child in children.get(node.pk, [])]
-        result.append((plans[pk], ordered))
-    return result
+    plans = Project.objects.in_bulk(ancestors)
+    return [(plans[pk], [(branch.node, depth) for branch, depth in walk(skeleton(plans[pk])[0])]) for pk in ancestors]
 
 
 # --- common indicators -----------------------------------------------------------------------------
