@@ -95,6 +95,13 @@ def _pending(request: NetworkRequest) -> NetworkRequest:
     return fresh
 
 
+def _decided(request: NetworkRequest, state, by) -> NetworkRequest:
+    """Close a pending request with ``state``, saying who and when."""
+    request.state, request.decided_by, request.decided_at = state, by, timezone.now()
+    request.save(update_fields=["state", "decided_by", "decided_at"])
+    return request
+
+
 @transaction.atomic
 def accept(request: NetworkRequest, by) -> NetworkRequest:
     """The parent's network admin agrees: the child is attached (the tree rules are checked again)."""
@@ -104,9 +111,7 @@ def accept(request: NetworkRequest, by) -> NetworkRequest:
     child = _locked(request.child)
     check_parent(child, request.parent)
     _set_parent(child, request.parent)
-    request.state, request.decided_by, request.decided_at = State.ACCEPTED, by, timezone.now()
-    request.save(update_fields=["state", "decided_by", "decided_at"])
-    return request
+    return _decided(request, State.ACCEPTED, by)
 
 
 @transaction.atomic
@@ -114,9 +119,7 @@ def refuse(request: NetworkRequest, by) -> NetworkRequest:
     if not access.may_decide_request(by, request):
         raise PermissionDenied
     request = _pending(request)
-    request.state, request.decided_by, request.decided_at = State.REFUSED, by, timezone.now()
-    request.save(update_fields=["state", "decided_by", "decided_at"])
-    return request
+    return _decided(request, State.REFUSED, by)
 
 
 @transaction.atomic
@@ -124,9 +127,7 @@ def cancel(request: NetworkRequest, by) -> NetworkRequest:
     if not access.may_cancel_request(by, request):
         raise PermissionDenied
     request = _pending(request)
-    request.state, request.decided_by, request.decided_at = State.CANCELLED, by, timezone.now()
-    request.save(update_fields=["state", "decided_by", "decided_at"])
-    return request
+    return _decided(request, State.CANCELLED, by)
 
 
 @transaction.atomic
