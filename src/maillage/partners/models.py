@@ -17,8 +17,64 @@ class Domain(models.Model):
         return self.name
 
 
+class Structure(models.Model):
+    """An organisation as one record across every plan that works with it: what identifies it (SIRET,
+    commune), where it is (coordinates with their source and score) and what data·inclusion says of it.
+
+    Each project's directory holds an :class:`Organisation` entry pointing here, with the plan's own key,
+    wording and order; roles stay per action. ``partners.identity`` finds or creates the structure of an
+    entry (SIRET first, otherwise name and commune) so that two plans naming the same association share
+    it, and merges duplicates with a trace.
+    """
+
+    class GeoSource(models.TextChoices):
+        ADDRESS = "address", _("Adresse géocodée")
+        STREET = "street", _("Voie géocodée")
+        MUNICIPALITY = "municipality", _("Commune géocodée")
+        CENTROID = "centroid", _("Centre de la commune (COG, hors ligne)")
+        IMPORTED = "imported", _("Fournie par le fichier importé")
+        MANUAL = "manual", _("Saisie à la main")
+
+    name = models.CharField(_("nom"), max_length=255)
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True, db_index=True)
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True, db_index=True)
+    insee_code = models.CharField(
+        _("code INSEE de la commune"), max_length=5, blank=True, help_text=_("Code officiel géographique (COG).")
+    )
+    match_key = models.CharField(
+        _("clé de rapprochement"),
+        max_length=400,
+        db_index=True,
+        editable=False,
+        help_text=_("Nom et commune sans accents ni casse : deux plans qui écrivent la même structure la partagent."),
+    )
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    geo_source = models.CharField(_("origine des coordonnées"), max_length=20, choices=GeoSource.choices, blank=True)
+    geo_score = models.FloatField(_("score du géocodage"), null=True, blank=True)
+    geo_label = models.CharField(_("adresse trouvée"), max_length=255, blank=True)
+    geocoded_at = models.DateTimeField(_("géocodée le"), null=True, blank=True)
+    thematiques = models.JSONField(_("thématiques (data·inclusion)"), default=list, blank=True)
+    publics = models.JSONField(_("publics (data·inclusion)"), default=list, blank=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("structure")
+        verbose_name_plural = _("structures")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
 class Organisation(models.Model):
-    """An entry of a project's directory: partner, funder or the project owner."""
+    """An entry of a project's directory: partner, funder or the project owner, as the plan writes it.
+    Its :class:`Structure` is the organisation itself, shared with the other plans that name it."""
 
     class Kind(models.TextChoices):
         LOCAL_AUTHORITY = "local_authority", _("Collectivité")
@@ -36,6 +92,14 @@ class Organisation(models.Model):
     project = models.ForeignKey(
         "projects.Project", on_delete=models.CASCADE, related_name="organisations", verbose_name=_("projet")
     )
+    structure = models.ForeignKey(
+        Structure,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        verbose_name=_("structure"),
+    )
     key = models.SlugField(_("clé"), max_length=100)
     name = models.CharField(_("nom"), max_length=255)
     acronym = models.CharField(_("sigle"), max_length=50, blank=True)
@@ -49,6 +113,13 @@ class Organisation(models.Model):
     email = models.EmailField(_("courriel"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     position = models.PositiveIntegerField(_("ordre"), default=0)
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if self.structure_id is None:
+            from .identity import attach  # identity reads these models
+
+            attach(self)
 
     class Meta:
         verbose_name = _("organisation")
@@ -101,3 +172,30 @@ class Person(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Merge(models.Model):
+    """The trace of two directory entries made one: what was kept, what disappeared and what moved."""
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="organisation_merges", verbose_name=_("projet")
+    )
+    kept = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, related_name="merges", verbose_name=_("entrée gardée")
+    )
+    kept_name = models.CharField(_("nom gardé"), max_length=255)
+    removed_name = models.CharField(_("nom fusionné"), max_length=255)
+    removed_key = models.CharField(_("clé fusionnée"), max_length=100)
+    moved = models.JSONField(_("éléments déplacés"), default=dict)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("par")
+    )
+    at = models.DateTimeField(_("le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("fusion d'organisations")
+        verbose_name_plural = _("fusions d'organisations")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.removed_name} → {self.kept_name}"
