@@ -114,13 +114,6 @@ class Organisation(models.Model):
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     position = models.PositiveIntegerField(_("ordre"), default=0)
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        if self.structure_id is None:
-            from .identity import attach  # identity reads these models
-
-            attach(self)
-
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
@@ -129,6 +122,13 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if self.structure_id is None:
+            from .identity import attach  # identity reads these models
+
+            attach(self)
 
 
 class Person(models.Model):
