@@ -9,7 +9,8 @@ from dsfr.forms import DsfrBaseForm
 from maillage.accounts.forms import DsfrModelForm
 from maillage.french import normalise
 
-from .models import Domain, Organisation, Person
+from . import identity
+from .models import Domain, Organisation, Person, Structure
 
 
 class ProjectModelForm(DsfrModelForm):
@@ -21,7 +22,28 @@ class ProjectModelForm(DsfrModelForm):
         self.instance.project = project
 
 
+class StructureFieldsMixin(forms.Form):
+    """The shared record's identifiers, edited with the entry: a SIRET given here links the entry to the
+    structure other plans already know by it."""
+
+    siret = forms.CharField(
+        label=_("SIRET"),
+        required=False,
+        max_length=20,
+        help_text=_("14 chiffres ; relie l’entrée à la même structure dans les autres plans."),
+    )
+    insee_code = forms.RegexField(
+        label=_("Code INSEE de la commune"),
+        required=False,
+        regex=r"^[0-9][0-9AB][0-9]{3}$",
+        error_messages={"invalid": _("Un code INSEE compte 5 caractères, par exemple 63113.")},
+    )
+
+
 class OrganisationForm(ProjectModelForm):
+    siret = StructureFieldsMixin.base_fields["siret"]
+    insee_code = StructureFieldsMixin.base_fields["insee_code"]
+
     class Meta:
         model = Organisation
         fields = [
@@ -45,6 +67,36 @@ class OrganisationForm(ProjectModelForm):
         if any(normalise(other) == normalise(name) for other in others.values_list("name", flat=True)):
             raise ValidationError(_("Une organisation de ce nom existe déjà dans l'annuaire du projet."))
         return name
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        structure = self.instance.structure if self.instance.structure_id else None
+        if structure is not None and not self.is_bound:
+            self.initial |= {"siret": structure.siret, "insee_code": structure.insee_code}
+
+    def clean_siret(self):
+        text = self.cleaned_data["siret"]
+        siret = identity.clean_siret(text)
+        if text.strip() and not siret:
+            raise ValidationError(_("Un SIRET compte 14 chiffres."))
+        return siret
+
+    def save(self, commit=True):
+        """The entry, then its structure: found again by the SIRET when one is given."""
+        organisation = super().save(commit=commit)
+        siret, insee_code = self.cleaned_data.get("siret", ""), self.cleaned_data.get("insee_code", "")
+        structure = organisation.structure
+        if siret and structure.siret != siret:
+            other = Structure.objects.filter(siret=siret).exclude(pk=structure.pk).first()
+            if other is not None:
+                organisation.structure = structure = other
+                organisation.save(update_fields=["structure"])
+            else:
+                structure.siret, structure.siren = siret, siret[:9]
+        if insee_code:
+            structure.insee_code = insee_code
+        structure.save()
+        return organisation
 
 
 class PersonForm(ProjectModelForm):
@@ -80,3 +132,31 @@ class DirectoryFilterForm(DsfrBaseForm):
 
 class PeopleFilterForm(DsfrBaseForm):
     q = forms.CharField(label=_("Rechercher"), required=False, help_text=_("Nom, fonction ou organisation."))
+
+
+class DataInclusionUploadForm(DsfrBaseForm):
+    file = forms.FileField(label=_("Fichier data·inclusion (JSON ou CSV)"))
+    skip_invalid = forms.BooleanField(
+        label=_("Importer les structures valides et écarter les autres"),
+        required=False,
+        help_text=_("Sans cette case, une seule structure invalide fait refuser tout le fichier."),
+    )
+
+
+class MergeForm(DsfrBaseForm):
+    kept = forms.ModelChoiceField(label=_("Organisation gardée"), queryset=Organisation.objects.none())
+    removed = forms.ModelChoiceField(
+        label=_("Organisation fusionnée dans la première"), queryset=Organisation.objects.none()
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        entries = Organisation.objects.filter(project=project).order_by("name")
+        self.fields["kept"].queryset = entries
+        self.fields["removed"].queryset = entries
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kept") and data.get("kept") == data.get("removed"):
+            raise ValidationError(_("Choisissez deux organisations différentes."))
+        return data

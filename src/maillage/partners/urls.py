@@ -12,4 +12,16 @@ urlpatterns = [
     path("projets/<slug:slug>/partenaires/personnes/nouvelle/", views.person_create, name="person-create"),
     path("projets/<slug:slug>/partenaires/personnes/<int:pk>/modifier/", views.person_edit, name="person-edit"),
     path("projets/<slug:slug>/partenaires/personnes/<int:pk>/supprimer/", views.person_delete, name="person-delete"),
+    path("projets/<slug:slug>/partenaires/data-inclusion/", views.exchange, name="partner-exchange"),
+    path(
+        "projets/<slug:slug>/partenaires/data-inclusion.<str:extension>",
+        views.exchange_download,
+        name="partner-exchange-download",
+    ),
+    path("projets/<slug:slug>/partenaires/doublons/", views.duplicates, name="partner-duplicates"),
+    path(
+        "projets/<slug:slug>/partenaires/<int:kept>/fusionner/<int:removed>/",
+        views.organisation_merge,
+        name="organisation-merge",
+    ),
 ]

@@ -186,3 +186,30 @@ def test_commands_import_and_export(tmp_path, structures, capsys):
         call_command("partners", "import", str(tmp_path / "bad.json"), "--project", project.slug)
     with pytest.raises(CommandError, match="introuvable"):
         call_command("partners", "export", "nope")
+
+
+def test_exchange_screen_roles_upload_and_download(client, structures):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from .roles import check_every_role, check_refused_posts, login_as, project_with_network
+
+    project = project_with_network(slug="di-screen")
+    url = reverse("partner-exchange", args=[project.slug])
+    assert check_every_role(client, project, url, public_redirect=False) == {}
+    assert check_refused_posts(client, project, url) == {}
+    login_as(client, project, "coordinator")
+    upload = SimpleUploadedFile("structures.json", _file(*structures), content_type="application/json")
+    page = client.post(url, {"file": upload}).content.decode()
+    assert "2 créées, 0 mises à jour, 0 refusées" in page
+    broken = SimpleUploadedFile("broken.json", b"[{}]", content_type="application/json")
+    response = client.post(url, {"file": broken})
+    assert response.status_code == 400 and "Rien n’a été importé" in response.content.decode()
+    assert Organisation.objects.filter(project=project).count() == 2
+    login_as(client, project, "reader")
+    download = client.get(reverse("partner-exchange-download", args=[project.slug, "json"]))
+    assert len(json.loads(download.content)["structures"]) == 2
+    assert client.get(reverse("partner-exchange-download", args=[project.slug, "xml"])).status_code == 404
+    other = project_with_network(slug="di-screen-other")
+    login_as(client, other, "coordinator")
+    assert client.get(reverse("partner-exchange-download", args=[project.slug, "json"])).status_code == 403
