@@ -5,21 +5,21 @@ published project is sent to the public plan. Coordinators add, change and delet
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from maillage.accounts.decorators import MANAGE, project_view
 from maillage.accounts.access import member_projects, readable_projects
+from maillage.accounts.decorators import MANAGE, project_view
 from maillage.actions.vocabulary import project_labels
 from maillage.projects.stamp import touch
 
-from .directory import free_key, in_order, organisation_impact, participations, person_impact, role_counts, sorted_ids
 from . import datainclusion, merging
+from .directory import free_key, in_order, organisation_impact, participations, person_impact, role_counts, sorted_ids
 from .forms import (
     DataInclusionUploadForm,
     DirectoryFilterForm,
