@@ -8,9 +8,10 @@ from dsfr.forms import DsfrBaseForm
 
 from maillage.accounts.forms import DsfrModelForm
 from maillage.french import normalise
+from maillage.governance.models import Body
 
 from . import identity
-from .models import Domain, Organisation, Person, Structure
+from .models import Domain, Organisation, Person, Solicitation, Structure
 
 
 class ProjectModelForm(DsfrModelForm):
@@ -159,4 +160,40 @@ class MergeForm(DsfrBaseForm):
         data = super().clean()
         if data.get("kept") and data.get("kept") == data.get("removed"):
             raise ValidationError(_("Choisissez deux organisations différentes."))
+        return data
+
+
+class SolicitationForm(DsfrModelForm):
+    """One organisation approached for the project or one of its bodies; saving it again updates it."""
+
+    class Meta:
+        model = Solicitation
+        fields = ["organisation", "body", "status", "approached_on", "answered_on", "note"]
+        widgets = {
+            "approached_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "answered_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+        self.instance.project = project
+        self.fields["organisation"].queryset = Organisation.objects.filter(project=project).order_by("name")
+        self.fields["body"].queryset = Body.objects.filter(project=project).order_by("name")
+        self.fields["body"].empty_label = _("Le projet dans son ensemble")
+
+    def clean(self):
+        data = super().clean()
+        approached, answered = data.get("approached_on"), data.get("answered_on")
+        if approached and answered and answered < approached:
+            self.add_error("answered_on", _("La réponse ne peut pas précéder la sollicitation."))
+        if data.get("status") == Solicitation.Status.APPROACHED and answered:
+            self.add_error("answered_on", _("Une organisation seulement sollicitée n’a pas encore répondu."))
+        # Approaching the same organisation again for the same body updates its row.
+        if data.get("organisation"):
+            existing = Solicitation.objects.filter(
+                project=self.project, organisation=data["organisation"], body=data.get("body")
+            ).first()
+            if existing is not None:
+                self.instance = existing
         return data

@@ -199,3 +199,47 @@ class Merge(models.Model):
 
     def __str__(self):
         return f"{self.removed_name} → {self.kept_name}"
+
+
+class Solicitation(models.Model):
+    """A project's call to an organisation to join it, or one of its bodies (a working group, the
+    COPIL): approached, then joined or declined. Genas counts « 70 partenaires sur 70 sollicités »."""
+
+    class Status(models.TextChoices):
+        APPROACHED = "approached", _("Sollicitée")
+        JOINED = "joined", _("A rejoint")
+        DECLINED = "declined", _("A décliné")
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="solicitations", verbose_name=_("projet")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="solicitations", verbose_name=_("organisation")
+    )
+    body = models.ForeignKey(
+        "governance.Body",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="solicitations",
+        verbose_name=_("instance ou groupe de travail"),
+        help_text=_("Vide : la sollicitation porte sur le projet dans son ensemble."),
+    )
+    status = models.CharField(_("état"), max_length=12, choices=Status.choices, default=Status.APPROACHED)
+    approached_on = models.DateField(_("sollicitée le"))
+    answered_on = models.DateField(_("réponse le"), null=True, blank=True)
+    note = models.CharField(_("remarque"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("sollicitation")
+        verbose_name_plural = _("sollicitations")
+        ordering = ["project", "body", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "body"], name="solicitation_once_per_body"),
+            models.UniqueConstraint(
+                fields=["organisation"], condition=models.Q(body__isnull=True), name="solicitation_once_for_project"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.get_status_display()}"

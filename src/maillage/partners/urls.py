@@ -18,6 +18,7 @@ urlpatterns = [
         views.exchange_download,
         name="partner-exchange-download",
     ),
+    path("projets/<slug:slug>/partenaires/mobilisation/", views.mobilisation_page, name="partner-mobilisation"),
     path("projets/<slug:slug>/partenaires/doublons/", views.duplicates, name="partner-duplicates"),
     path(
         "projets/<slug:slug>/partenaires/<int:kept>/fusionner/<int:removed>/",

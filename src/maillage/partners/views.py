@@ -18,7 +18,7 @@ from maillage.accounts.decorators import MANAGE, project_view
 from maillage.actions.vocabulary import project_labels
 from maillage.projects.stamp import touch
 
-from . import datainclusion, merging
+from . import datainclusion, merging, mobilisation
 from .directory import free_key, in_order, organisation_impact, participations, person_impact, role_counts, sorted_ids
 from .forms import (
     DataInclusionUploadForm,
@@ -27,8 +27,9 @@ from .forms import (
     OrganisationForm,
     PeopleFilterForm,
     PersonForm,
+    SolicitationForm,
 )
-from .models import Organisation, Person
+from .models import Organisation, Person, Solicitation
 
 PAGE_SIZE = 50
 
@@ -351,3 +352,42 @@ def organisation_merge(request, project, kept, removed):
         "breadcrumb_data": _crumbs(project, title, _directory_link(project)),
     }
     return render(request, "partners/merge.html", context)
+
+
+@project_view(public=None)
+def mobilisation_page(request, project):
+    """Organisations approached, joined and declined, for the project and per body; coordinators record them."""
+    form = SolicitationForm(request.POST or None, project=project)
+    if request.method == "POST":
+        if not request.access.can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            Solicitation.objects.update_or_create(
+                project=project,
+                organisation=data["organisation"],
+                body=data["body"],
+                defaults={k: data[k] for k in ("status", "approached_on", "answered_on", "note")},
+            )
+            messages.success(
+                request, _("La sollicitation de « %(name)s » est enregistrée.") % {"name": data["organisation"].name}
+            )
+            return redirect("partner-mobilisation", project.slug)
+    overall, by_body = mobilisation.tallies(project)
+    rows = (
+        Solicitation.objects.filter(project=project)
+        .select_related("organisation", "body")
+        .order_by("body__name", "organisation__name")
+    )
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    context = {
+        "project": project,
+        "form": form,
+        "headline": mobilisation.headline(project),
+        "overall": overall,
+        "by_body": by_body,
+        "page_obj": page,
+        "can_manage": request.access.can_manage,
+        "breadcrumb_data": _crumbs(project, _("Mobilisation"), _directory_link(project)),
+    }
+    return render(request, "partners/mobilisation.html", context, status=400 if form.errors else 200)

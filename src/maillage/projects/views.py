@@ -26,6 +26,7 @@ from maillage.accounts.models import Membership
 from maillage.actions.models import Action
 from maillage.actions.progress import STATUS_ORDER
 from maillage.actions.vocabulary import project_labels
+from maillage.partners import mobilisation
 from maillage.partners.models import Person
 from maillage.versions.taking import take_adoption_if_due
 
@@ -98,6 +99,7 @@ def dashboard(request, project):
         "node_rows": node_rows,
         "list_url": list_url,
         "completeness": completeness,
+        "mobilisation": mobilisation.headline(project),
         "can_manage": request.access.can_manage,
         "can_read_network": may_read_network(request.access),
         **neighbours(request.user, project),

@@ -58,7 +58,7 @@ def twins():
     ActionPartner.objects.create(action=both, organisation=kept, role="lead")
     person = Person.objects.create(project=project, key="p", name="Chloé", organisation=removed)
     BudgetLine.objects.create(action=action, funder=removed, label="Subvention", amount=1000)
-    body = Body.objects.create(project=project, name="Comité de pilotage")
+    body = Body.objects.create(project=project, key="copil", name="Comité de pilotage")
     BodyMember.objects.create(body=body, organisation=removed)
     project.owner = removed
     project.save()
