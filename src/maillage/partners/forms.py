@@ -10,8 +10,8 @@ from maillage.accounts.forms import DsfrModelForm
 from maillage.french import normalise
 from maillage.governance.models import Body
 
-from . import identity
-from .models import Domain, Organisation, Person, Solicitation, Structure
+from . import identity, partnering
+from .models import Domain, Organisation, PartnerEvent, Person, Solicitation, Structure
 
 
 class ProjectModelForm(DsfrModelForm):
@@ -196,4 +196,42 @@ class SolicitationForm(DsfrModelForm):
             ).first()
             if existing is not None:
                 self.instance = existing
+        return data
+
+
+class ProposalForm(DsfrBaseForm):
+    """A partner's correction of their organisation's entry, prefilled with what the directory says."""
+
+    message = forms.CharField(
+        label=_("Message à la coordination"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = forms.models.fields_for_model(Organisation, fields=partnering.PROPOSABLE)
+        for name in reversed(partnering.PROPOSABLE):
+            self.fields = {name: fields[name], **self.fields}
+            if not self.is_bound:
+                self.initial[name] = getattr(organisation, name)
+        self.fields["description"].widget = forms.Textarea(attrs={"rows": 4})
+
+
+class PartnerEventForm(DsfrModelForm):
+    class Meta:
+        model = PartnerEvent
+        fields = ["title", "date", "start_time", "end_time", "place", "description"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_time"), data.get("end_time")
+        if end and not start:
+            self.add_error("start_time", _("Indiquez l’heure de début."))
+        if start and end and end <= start:
+            self.add_error("end_time", _("La fin doit suivre le début."))
         return data
