@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", choose_language, name="set_language"),
     path("", include("maillage.accounts.urls")),
+    path("", include("maillage.proconnect.urls")),
     path("", include("maillage.home.urls")),
     path("", include("maillage.publication.urls")),
     path("", include("maillage.projects.urls")),
