@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "maillage.backups",
     "maillage.search",
     "maillage.server",
+    "maillage.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -262,7 +263,7 @@ TASKS = {
         "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
         if os.environ.get("MAILLAGE_TASKS_IMMEDIATE") == "1"
         else "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "imports", "exports"],
+        "QUEUES": ["default", "imports", "exports", "webhooks"],
     }
 }
 
@@ -361,6 +362,16 @@ if MAILLAGE_PROCONNECT_ISSUER:
     # The sign-out form is redirected to ProConnect's end_session_endpoint: CSP's form-action must allow it.
     _issuer = urlsplit(MAILLAGE_PROCONNECT_ISSUER)
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_issuer.scheme}://{_issuer.netloc}")
+
+# --- Webhooks (maillage.webhooks, docs/webhooks.md) ---------------------------------------------------
+# Seconds a receiver has to answer one attempt; failed deliveries in a row before a subscription is
+# disabled; days the delivery log is kept. Private and local addresses are refused (SSRF) unless this
+# flag is on (a receiver on the same private network; the tests' local receiver).
+MAILLAGE_WEBHOOK_TIMEOUT = env_int("MAILLAGE_WEBHOOK_TIMEOUT", 10)
+MAILLAGE_WEBHOOK_DISABLE_AFTER = env_int("MAILLAGE_WEBHOOK_DISABLE_AFTER", 5)
+MAILLAGE_WEBHOOK_LOG_DAYS = env_int("MAILLAGE_WEBHOOK_LOG_DAYS", 30)
+MAILLAGE_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_flag("MAILLAGE_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
+MAILLAGE_WEBHOOKS_PER_PROJECT = env_int("MAILLAGE_WEBHOOKS_PER_PROJECT", 10)
 
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Maillage <ne-pas-repondre@maillage.example>")
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
