@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +24,14 @@ LOG_SHOWN = 50
 def _gate(request):
     if not request.access.may_manage_webhooks:
         raise PermissionDenied
+
+
+def _crumbs(project, *links, current):
+    base = [
+        {"url": reverse("project-dashboard", args=[project.slug]), "title": project.title},
+        {"url": reverse("project-settings", args=[project.slug]), "title": _("Paramètres")},
+    ]
+    return {"links": base + list(links), "current": str(current)[:80]}
 
 
 def _subscription(project, pk):
@@ -54,7 +63,15 @@ def subscriptions(request, project):
             return redirect("webhook-detail", project.slug, subscription.pk)
     status = 400 if request.method == "POST" else 200
     return render(
-        request, "webhooks/list.html", {"project": project, "subscriptions": existing, "form": form}, status=status
+        request,
+        "webhooks/list.html",
+        {
+            "project": project,
+            "subscriptions": existing,
+            "form": form,
+            "breadcrumb_data": _crumbs(project, current=_("Webhooks")),
+        },
+        status=status,
     )
 
 
@@ -74,6 +91,9 @@ def detail(request, project, pk):
         "deliveries": deliveries,
         "log_shown": LOG_SHOWN,
         "log_days": settings.MAILLAGE_WEBHOOK_LOG_DAYS,
+        "breadcrumb_data": _crumbs(
+            project, {"url": reverse("webhooks", args=[project.slug]), "title": _("Webhooks")}, current=subscription
+        ),
     }
     return render(request, "webhooks/detail.html", context)
 
