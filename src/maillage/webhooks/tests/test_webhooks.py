@@ -63,10 +63,14 @@ def subscribe(receiver, project, path="/recu", events=ALL_EVENTS, **fields):
 
 
 def run_worker():
-    """What ``maillage worker`` does for the webhooks queue: run every task due, then stop."""
+    """What ``maillage worker`` does for the webhooks queue: django-tasks-db's own ``db_worker``, run until
+    no task is due. Its connection check is switched off: it would close the test's transaction (PostgreSQL)."""
+    from unittest import mock
+
     from django.core.management import call_command
 
-    call_command("db_worker", "--queue-name", "webhooks", "--batch", "--no-reload", "--interval", "0", verbosity=0)
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", "--queue-name", "webhooks", "--batch", "--no-reload", "--interval", "0", verbosity=0)
 
 
 # --- events, signatures, payloads --------------------------------------------------------------------
