@@ -15,7 +15,6 @@ pays for it otherwise), a delivery written per subscription and its task queued.
 
 import json
 import logging
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -35,7 +34,15 @@ def emit(project, event: str, payload, only: Subscription | None = None) -> None
     ``payload``: a JSON-serialisable dict, or a function taking the project and returning one (or None
     to send nothing). ``only``: that subscription alone (the test sent by hand)."""
     project_id = getattr(project, "pk", project)
-    transaction.on_commit(partial(dispatch, project_id, event, payload, only), robust=True)
+
+    def after_commit():
+        # The write is done and kept whatever happens here: a failure to queue is logged, not raised.
+        try:
+            dispatch(project_id, event, payload, only)
+        except Exception:
+            logger.exception("webhook event %s of project %s not dispatched", event, project_id)
+
+    transaction.on_commit(after_commit)
 
 
 def dispatch(project_id: int, event: str, payload, only: Subscription | None = None) -> list[Delivery]:

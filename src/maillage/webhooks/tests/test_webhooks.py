@@ -184,6 +184,24 @@ def test_a_rolled_back_write_sends_nothing(receiver, project, coordinator, djang
     assert not Delivery.objects.exists()
 
 
+def test_a_failing_dispatch_never_undoes_nor_breaks_the_write(
+    receiver, project, coordinator, django_capture_on_commit_callbacks, monkeypatch
+):
+    from maillage.webhooks import events
+
+    subscribe(receiver, project)
+    action = ActionFactory(project=project, status="planned")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("file d'attente indisponible")
+
+    monkeypatch.setattr(events, "dispatch", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        editing.change_status(action, "done", coordinator)
+    action.refresh_from_db()
+    assert action.status == "done" and not Delivery.objects.exists()
+
+
 # --- retries, backoff, disabling ---------------------------------------------------------------------
 
 
