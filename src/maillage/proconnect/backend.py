@@ -51,7 +51,7 @@ class ProConnectBackend(OIDCAuthenticationBackend):
 
     def get_settings(self, attr, *args):
         if self.config is not None:
-            values = self.config.oidc_settings()
+            values = self.config.oidc_settings
             if attr in values:
                 return values[attr]
         return import_from_settings(attr, *args)
@@ -63,7 +63,7 @@ class ProConnectBackend(OIDCAuthenticationBackend):
         self.config = proconnect.current()
         if self.config is None:
             return None
-        values = self.config.oidc_settings()
+        values = self.config.oidc_settings
         self.OIDC_OP_TOKEN_ENDPOINT = values["OIDC_OP_TOKEN_ENDPOINT"]
         self.OIDC_OP_USER_ENDPOINT = values["OIDC_OP_USER_ENDPOINT"]
         self.OIDC_OP_JWKS_ENDPOINT = values["OIDC_OP_JWKS_ENDPOINT"]

@@ -8,6 +8,7 @@ client are set: then the button does not appear and the views answer 404.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import requests
 from django.conf import settings
@@ -69,8 +70,10 @@ class Config:
         """PKCE (S256) whenever the provider says it supports it: ProConnect refuses parameters it does not know."""
         return "S256" in (self.discovery().get("code_challenge_methods_supported") or [])
 
+    @cached_property
     def oidc_settings(self) -> dict:
-        """What mozilla-django-oidc reads from Django's settings, computed from this configuration."""
+        """What mozilla-django-oidc reads from Django's settings, computed from this configuration (once
+        per configuration object, i.e. per request: a sign-in reads a dozen of them)."""
         document = self.discovery()
         return {
             "OIDC_RP_CLIENT_ID": self.client_id,

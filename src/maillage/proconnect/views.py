@@ -34,7 +34,7 @@ class _ConfiguredMixin:
 
     def get_settings(self, attr, *args):
         if self.config is not None:
-            values = self.config.oidc_settings()
+            values = self.config.oidc_settings
             if attr in values:
                 return values[attr]
         return import_from_settings(attr, *args)
@@ -55,7 +55,7 @@ class LoginView(_ConfiguredMixin, OIDCAuthenticationRequestView):
         if self.config is None:
             raise Http404
         try:
-            self.OIDC_OP_AUTH_ENDPOINT = self.config.oidc_settings()["OIDC_OP_AUTHORIZATION_ENDPOINT"]
+            self.OIDC_OP_AUTH_ENDPOINT = self.config.oidc_settings["OIDC_OP_AUTHORIZATION_ENDPOINT"]
         except proconnect.SignInRefused as refusal:
             logger.warning("ProConnect sign-in: %s", refusal)
             return self.refuse(request, refusal.message)
