@@ -481,3 +481,13 @@ def test_the_body_is_the_signed_bytes(receiver, project):
     body = delivery.body.encode()
     assert json.loads(body)["data"]["message"] == "é"
     assert receiver.verify(subscription.secret, body, sending.signature(subscription.secret, body))
+
+
+def test_the_admin_lists_subscriptions_without_their_secret(receiver, project, admin_client):
+    subscription = subscribe(receiver, project)
+    Delivery.objects.create(subscription=subscription, event="ping", body="{}", status="failed")
+    listing = admin_client.get(reverse("admin:webhooks_subscription_changelist"))
+    assert listing.status_code == 200 and subscription.url in listing.content.decode()
+    page = admin_client.get(reverse("admin:webhooks_subscription_change", args=[subscription.pk])).content.decode()
+    assert subscription.secret not in page
+    assert admin_client.get(reverse("admin:webhooks_delivery_changelist")).status_code == 200
