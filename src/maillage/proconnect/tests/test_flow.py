@@ -307,3 +307,10 @@ def test_the_lockout_still_guards_password_sign_in_with_proconnect_configured(op
         client.post(reverse("login"), {"username": "verrou", "password": "mauvais"}, REMOTE_ADDR="203.0.113.9")
     locked = client.post(reverse("login"), {"username": "verrou", "password": PASSWORD}, REMOTE_ADDR="203.0.113.9")
     assert locked.status_code == 429 and signed_in_user(client) is None and user.last_login is None
+
+
+def test_the_button_speaks_english_when_english_is_chosen(op, settings):
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("login")).content.decode()
+    assert "Sign in with" in page and "What is ProConnect?" in page and "ProConnect<" in page
