@@ -12,10 +12,12 @@ import pytest
 from django.urls import reverse
 
 from maillage.actions.models import Action, ActionNode, ActionPartner, Comment
+from maillage.actions.tests.factories import ActionFactory
 from maillage.campaigns.opening import create_campaign, open_campaign
 from maillage.diagnostic.models import Finding
 from maillage.evaluation.models import FollowUpNote, Indicator, IndicatorTarget, IndicatorValue
 from maillage.governance.models import Body, Decision
+from maillage.library.templatetags.library_tags import SIMILAR_SHOWN
 from maillage.partners.models import Organisation, Person
 from maillage.projects.listing import PAGE_SIZE
 from maillage.projects.tests.conftest import build_plan
@@ -195,6 +197,11 @@ def measured(db):
     extra = furnish(plan)
     # Lists of projects show one page: fill it before the first measure, so that growing adds pages only.
     ProjectFactory.create_batch(PAGE_SIZE + 1, published=True)
+    # The fiche shows at most SIMILAR_SHOWN similar actions of other plans: fill that box too, so that a
+    # measure run alone (no other test's data) starts full, as the whole suite does.
+    guide = plan.actions["guide"]
+    for project in ProjectFactory.create_batch(SIMILAR_SHOWN, published=True):
+        ActionFactory(project=project, ref=guide.ref, title=guide.title, description=guide.description)
     return plan, extra
 
 
