@@ -49,6 +49,8 @@
     if (!source || typeof L === "undefined") return;
     var data = JSON.parse(source.textContent);
     var map = L.map(element, { scrollWheelZoom: false, attributionControl: true });
+    map.setView([46.6, 2.4], 5); // France, until the layers give their bounds (vectors need a view first)
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     if (data.tiles && data.tiles.url) {
       L.tileLayer(data.tiles.url, { attribution: data.tiles.attribution || "", maxZoom: 18 }).addTo(map);
     }
@@ -99,8 +101,6 @@
     });
     if (bounds.isValid()) {
       map.fitBounds(bounds, { padding: [20, 20], maxZoom: 14 });
-    } else {
-      map.setView([46.6, 2.4], 5); // France
     }
     element.setAttribute("data-drawn", String(Object.keys(groups).length));
   }
