@@ -25,7 +25,12 @@ def project_menu(request, project, access):
         return reverse(name, args=[project.slug])
 
     if access is not None and access.is_public:
-        entries = [(_("Le plan"), url("public-plan")), (_("Documents"), url("project-documents"))]
+        entries = [
+            (_("Le plan"), url("public-plan")),
+            (_("Territoires"), url("public-territories")),
+            (_("Carte des acteurs"), url("public-partner-map")),
+            (_("Documents"), url("project-documents")),
+        ]
     else:
         entries = [
             (_("Tableau de bord"), url("project-dashboard")),
@@ -33,6 +38,7 @@ def project_menu(request, project, access):
             (_("Actions"), url("action-list")),
             (_("Indicateurs"), url("indicator-list")),
             (_("Partenaires"), url("partner-directory")),
+            (_("Territoires"), url("project-territories")),
             (_("Gouvernance"), url("governance")),
             (pgettext("steering", "Pilotage"), url("steering")),
             (_("Diagnostic"), url("diagnostic")),

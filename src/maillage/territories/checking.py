@@ -176,23 +176,40 @@ def overview(project) -> dict:
 
 @transaction.atomic
 def complete_codes(project) -> tuple[int, list[str]]:
-    """Give the project's own communes written without a code the one the COG suggests; a code already
-    held by another commune territory is left for a person to settle (returned by name)."""
+    """Give the project's own communes written without a code the one the COG suggests.
+
+    When the official (shared) commune of that code already exists, the project's own one is merged
+    into it: its perimeters, actions, diagnostic columns and the project point to the shared one. A code
+    held by another project's own commune is left for a person to settle (returned by name)."""
     info = overview(project)
     filled, skipped = 0, []
-    taken = set(
-        Territory.objects.filter(
-            kind=Territory.Kind.COMMUNE, code__in=[c.commune.code for c in info["suggested"]]
-        ).values_list("code", flat=True)
-    )
     for item in info["suggested"]:
-        if item.commune.code in taken:
+        code = item.commune.code
+        holder = Territory.objects.filter(kind=Territory.Kind.COMMUNE, code=code).first()
+        if holder is None:
+            Territory.objects.filter(pk=item.territory.pk, code="").update(code=code)
+        elif holder.project_id is None:
+            merge_into(item.territory, holder)
+        else:
             skipped.append(item.territory.name)
             continue
-        Territory.objects.filter(pk=item.territory.pk, code="").update(code=item.commune.code)
-        taken.add(item.commune.code)
         filled += 1
     return filled, skipped
+
+
+def merge_into(own: Territory, shared: Territory) -> None:
+    """Point everything that names ``own`` at ``shared``, then delete ``own``."""
+    through = Territory.members.through
+    for column in ("from_territory", "to_territory"):
+        other = "to_territory" if column == "from_territory" else "from_territory"
+        already = through.objects.filter(**{column: shared}).values_list(f"{other}_id", flat=True)
+        through.objects.filter(**{column: own, f"{other}_id__in": list(already)}).delete()
+        through.objects.filter(**{column: own}).update(**{column: shared})
+    for relation in Territory._meta.get_fields(include_hidden=True):
+        if relation.one_to_many and relation.auto_created and relation.related_model is not through:
+            name = relation.field.name
+            relation.related_model._base_manager.filter(**{name: own}).update(**{name: shared})
+    own.delete()
 
 
 def actions_by_territory(project, graph: Graph | None = None) -> dict:

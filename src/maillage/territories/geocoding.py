@@ -15,8 +15,7 @@ from dataclasses import dataclass
 
 import requests
 from django.conf import settings
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
+from requests.adapters import HTTPAdapter, Retry
 
 # The result types of the service and the coordinates' origin they give (Structure.GeoSource values).
 SOURCE_OF_TYPE = {"housenumber": "address", "street": "street", "locality": "street", "municipality": "municipality"}

@@ -21,15 +21,23 @@ UNKNOWN_CODES = (f"99{n:03d}" for n in itertools.count())  # no commune has a co
 
 @pytest.fixture
 def gier():
+    """A perimeter of Puy-de-Dôme communes (none in the demo): one coded, three written by name only
+    (one of them, Beaumont, exists in several départements), one with a code the COG does not know."""
+
     def make(published=False):
         project = project_with_network(published=published)
-        rive = Territory.objects.get_or_create(kind="commune", code="42186", defaults={"name": "Rive-de-Gier"})[0]
+        riom = Territory.objects.get_or_create(kind="commune", code="63300", defaults={"name": "Riom"})[0]
         own = [
             Territory.objects.create(kind="commune", name=name, project=project, code=code)
-            for name, code in [("Dargoire", ""), ("ST Joseph", ""), ("Châteauneuf", ""), ("Ailleurs", next(UNKNOWN_CODES))]
+            for name, code in [
+                ("Aubière", ""),
+                ("St Genès Champanelle", ""),
+                ("Beaumont", ""),
+                ("Ailleurs", next(UNKNOWN_CODES)),
+            ]
         ]
         perimeter = Territory.objects.create(kind="perimeter", name="Périmètre 3", project=project)
-        perimeter.members.set([rive, *own])
+        perimeter.members.set([riom, *own])
         project.territory = perimeter
         project.save()
         ActionFactory(project=project, ref="A1", title="Relais petite enfance", territory=perimeter)
@@ -49,11 +57,11 @@ def test_perimeters_list_their_communes_checked_against_the_cog(client, gier):
     login_as(client, project, "coordinator")
     html = client.get(reverse("project-territories", args=[project.slug])).content.decode()
     section = html[html.index(f'id="perimeter-{perimeter.pk}"') :]
-    assert "Rive-de-Gier" in section and "42186" in section and "Conforme au COG" in section
-    assert "le COG propose 42083 (Dargoire)" in section
-    assert "le COG propose 42242 (Saint-Joseph)" in section
-    # Châteauneuf is ambiguous in France, but the perimeter's coded commune is in the Loire.
-    assert "le COG propose 42053 (Châteauneuf)" in section
+    assert "Riom" in section and "63300" in section and "Conforme au COG" in section
+    assert "le COG propose 63014 (Aubière)" in section
+    assert "le COG propose 63345 (Saint-Genès-Champanelle)" in section
+    # Beaumont is in several départements, but the perimeter's coded commune is in the Puy-de-Dôme.
+    assert "le COG propose 63032 (Beaumont)" in section
     assert "Code inconnu du COG" in section  # 99xxx
     assert "Compléter 3 codes d’après le COG" in html
     # The map of actions: the perimeter counts its action and the one without territory.
@@ -61,7 +69,7 @@ def test_perimeters_list_their_communes_checked_against_the_cog(client, gier):
     data = client.get(reverse("territories-map-data", args=[project.slug])).json()
     assert data["layers"][0]["name"] == "Périmètre 3" and data["layers"][0]["count"] == 2
     assert data["unplaced"] == 1
-    assert {f["properties"]["code"] for f in data["outlines"]["features"]} == {"42186"}
+    assert {f["properties"]["code"] for f in data["outlines"]["features"]} == {"63300"}
 
 
 def test_a_coordinator_completes_the_codes_others_cannot(client, gier):
@@ -76,7 +84,7 @@ def test_a_coordinator_completes_the_codes_others_cannot(client, gier):
     login_as(client, project, "coordinator")
     response = client.post(url, follow=True)
     assert "3 code(s) INSEE complété(s)" in response.content.decode()
-    assert [Territory.objects.get(pk=t.pk).code for t in own[:3]] == ["42083", "42242", "42053"]
+    assert [Territory.objects.get(pk=t.pk).code for t in own[:3]] == ["63014", "63345", "63032"]
     data = client.get(reverse("territories-map-data", args=[project.slug])).json()
     assert len(data["outlines"]["features"]) == 4  # the completed communes are outlined now
 
@@ -87,7 +95,7 @@ def test_the_public_plan_shows_its_territories(client, gier):
     response = client.get(reverse("public-territories", args=[project.slug]))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Rive-de-Gier" in html and "Compléter" not in html
+    assert "Riom" in html and "Compléter" not in html
     assert client.get(reverse("public-territories-map-data", args=[project.slug])).status_code == 200
     private, *_ = gier()
     assert client.get(reverse("public-territories", args=[private.slug])).status_code == 404
@@ -126,3 +134,21 @@ def test_the_demo_directories_are_on_the_map(client, demo_db):
         data = client.get(reverse("partner-map-data", args=[slug])).json()
         assert data["points"] and data["located"] == data["total"] == project.organisations.count()
         assert all(point["centroid"] for point in data["points"])  # offline: commune centres
+
+
+def test_a_commune_already_shared_is_merged_into_the_official_one(client, gier):
+    project, perimeter, own = gier()
+    official = Territory.objects.create(kind="commune", code="63014", name="Aubière")  # shared: no project
+    action = ActionFactory(project=project, ref="A3", title="Dans Aubière", territory=own[0])
+    login_as(client, project, "coordinator")
+    client.post(reverse("territories-complete-codes", args=[project.slug]))
+    assert not Territory.objects.filter(pk=own[0].pk).exists()
+    action.refresh_from_db()
+    assert action.territory == official
+    assert official in perimeter.members.all()
+    # Another project's own commune holding the code is not taken over: it is said.
+    other, other_perimeter, other_own = gier()
+    Territory.objects.filter(pk=own[1].pk).update(code="")  # project 1's St Genès back to no code…
+    Territory.objects.filter(pk=other_own[1].pk).update(code="63345")  # …and held by the other project
+    response = client.post(reverse("territories-complete-codes", args=[project.slug]), follow=True)
+    assert "Code déjà porté par une autre commune, à vérifier : St Genès Champanelle." in response.content.decode()
