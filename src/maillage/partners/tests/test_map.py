@@ -3,19 +3,18 @@ and action), a network's parent showing its children's organisations, the public
 person and no member link, the "Géolocaliser l'annuaire" run (coordinators only, cross-project ids
 refused), and bounded queries."""
 
-import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from maillage.accounts.models import Membership, User
+from maillage.accounts.models import Membership
 from maillage.actions.models import ActionPartner
 from maillage.actions.tests.factories import ActionFactory
 from maillage.partners.models import Domain, Organisation, Person, Structure
 from maillage.projects.tests.factories import ProjectFactory
-from maillage.territories.models import GeocodingRun, Territory
+from maillage.territories.models import GeocodingRun
 
 from .roles import check_every_role, check_refused_posts, login_as, project_with_network
 
