@@ -3,7 +3,6 @@ and action), a network's parent showing its children's organisations, the public
 person and no member link, the "Géolocaliser l'annuaire" run (coordinators only, cross-project ids
 refused), and bounded queries."""
 
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
