@@ -64,6 +64,17 @@ class Territory(models.Model):
     def __str__(self):
         return f"{self.name} ({self.code})" if self.code else self.name
 
+    def clean(self):
+        """A commune's code is checked against the COG shipped with Maillage (``territories.cog``)."""
+        from django.core.exceptions import ValidationError
+
+        from .cog import commune
+
+        if self.kind == self.Kind.COMMUNE and self.code and commune(self.code) is None:
+            raise ValidationError(
+                {"code": _("« %(code)s » n'est le code INSEE d'aucune commune du COG.") % {"code": self.code}}
+            )
+
 
 class GeocodingRun(models.Model):
     """One "Géolocaliser l'annuaire" of a project: its progress, then what it found (``locating``).

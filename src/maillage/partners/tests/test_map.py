@@ -188,3 +188,14 @@ def test_map_queries_do_not_grow_with_the_directory(client, mapped):
     assert big == small
     assert big[0] <= 20 and big[1] <= 16
     assert len(client.get(data_url).json()["points"]) == 42
+
+
+def test_the_tiles_origin_is_allowed_by_the_csp_and_nothing_else_is(client, mapped):
+    project, *_ = mapped()
+    login_as(client, project, "reader")
+    response = client.get(reverse("partner-map", args=[project.slug]))
+    policy = response["Content-Security-Policy"]
+    img = next(part for part in policy.split(";") if part.strip().startswith("img-src"))
+    assert "https://data.geopf.fr" in img
+    script = next(part for part in policy.split(";") if part.strip().startswith("script-src"))
+    assert script.split() == ["script-src", "'self'"]

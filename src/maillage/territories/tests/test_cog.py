@@ -114,3 +114,15 @@ def test_wkb_and_simplification():
     simplified = simplify(ring, tolerance=0.01)
     assert (1, 0.0001) not in simplified and simplified[0] == simplified[-1]
     assert compact_outline([[ring]])[0][0] == [0, 0]
+
+
+@pytest.mark.django_db
+def test_a_commune_code_outside_the_cog_is_refused_by_the_forms():
+    from django.core.exceptions import ValidationError
+
+    from maillage.territories.models import Territory
+
+    with pytest.raises(ValidationError, match="99999"):
+        Territory(kind="commune", name="Nulle part", code="99999").full_clean()
+    Territory(kind="commune", name="Rive-de-Gier", code="42186").full_clean()
+    Territory(kind="qpv", name="Un quartier", code="QN04201M").full_clean()  # only communes are checked
