@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -199,3 +201,110 @@ class Merge(models.Model):
 
     def __str__(self):
         return f"{self.removed_name} → {self.kept_name}"
+
+
+class Solicitation(models.Model):
+    """A project's call to an organisation to join it, or one of its bodies (a working group, the
+    COPIL): approached, then joined or declined. Genas counts « 70 partenaires sur 70 sollicités »."""
+
+    class Status(models.TextChoices):
+        APPROACHED = "approached", _("Sollicitée")
+        JOINED = "joined", _("A rejoint")
+        DECLINED = "declined", _("A décliné")
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="solicitations", verbose_name=_("projet")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="solicitations", verbose_name=_("organisation")
+    )
+    body = models.ForeignKey(
+        "governance.Body",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="solicitations",
+        verbose_name=_("instance ou groupe de travail"),
+        help_text=_("Vide : la sollicitation porte sur le projet dans son ensemble."),
+    )
+    status = models.CharField(_("état"), max_length=12, choices=Status.choices, default=Status.APPROACHED)
+    approached_on = models.DateField(_("sollicitée le"))
+    answered_on = models.DateField(_("réponse le"), null=True, blank=True)
+    note = models.CharField(_("remarque"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("sollicitation")
+        verbose_name_plural = _("sollicitations")
+        ordering = ["project", "body", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "body"], name="solicitation_once_per_body"),
+            models.UniqueConstraint(
+                fields=["organisation"], condition=models.Q(body__isnull=True), name="solicitation_once_for_project"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.get_status_display()}"
+
+
+class EntryProposal(models.Model):
+    """A partner's correction of their organisation's entry, applied when a coordinator accepts it."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        ACCEPTED = "accepted", _("Acceptée")
+        REFUSED = "refused", _("Refusée")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("organisation")
+    )
+    changes = models.JSONField(_("modifications proposées"), help_text=_("Champ → nouvelle valeur."))
+    message = models.TextField(_("message au coordinateur"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("proposée par")
+    )
+    proposed_at = models.DateTimeField(_("proposée le"), auto_now_add=True)
+    state = models.CharField(_("état"), max_length=10, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("proposition de correction")
+        verbose_name_plural = _("propositions de correction")
+        ordering = ["-proposed_at"]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.get_state_display()}"
+
+
+class PartnerEvent(models.Model):
+    """An event a partner adds to the project's shared calendar (a forum, an open day): in the calendar
+    feed, marked as that organisation's."""
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="partner_events", verbose_name=_("projet")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="events", verbose_name=_("organisation")
+    )
+    uid = models.UUIDField(_("identifiant"), default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(_("titre"), max_length=255)
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("début"), null=True, blank=True)
+    end_time = models.TimeField(_("fin"), null=True, blank=True)
+    place = models.CharField(_("lieu"), max_length=255, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("ajouté par")
+    )
+    created_at = models.DateTimeField(_("ajouté le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("événement d'un partenaire")
+        verbose_name_plural = _("événements des partenaires")
+        ordering = ["date", "start_time", "pk"]
+
+    def __str__(self):
+        return f"{self.title} ({self.organisation})"
