@@ -74,17 +74,51 @@ def plan_communes(project) -> list[cog.Commune]:
     return list({c.code: c for c in found}.values())
 
 
-def commune_of(structure: Structure, entry: Organisation, fallback: cog.Commune | None):
-    """(commune, how it was found): the structure's INSEE code, the entry's city, or the plan's commune."""
+def commune_of(structure: Structure, entry: Organisation, fallback: cog.Commune | None, shared_elsewhere=False):
+    """(commune, how it was found): the structure's INSEE code, the entry's city, or the plan's commune —
+    the last only when every plan naming the structure has that one commune (``shared_elsewhere`` False):
+    a structure a Lyon PST shares with the metropolitan framework is not guessed to be in Villeurbanne."""
     if structure.insee_code and (found := cog.commune(structure.insee_code)):
         return found, "code"
     if entry.city or entry.postal_code:
         found = cog.find(entry.city, postal_code=entry.postal_code)
         if found:
             return found, "city"
-    if fallback is not None:
+    if fallback is not None and not shared_elsewhere:
         return fallback, "plan"
     return None, ""
+
+
+MAX_OTHER_PLANS = 50  # other plans looked at to allow the plan's-commune guess; beyond, no guess
+
+
+def _shared_elsewhere(project, structure_ids, fallback) -> set[int]:
+    """The structures also named by a plan whose own commune is not ``fallback`` (or is unknown)."""
+    if fallback is None or not structure_ids:
+        return set()
+    rows = (
+        Organisation.objects.filter(structure_id__in=structure_ids)
+        .exclude(project=project)
+        .values_list("structure_id", "project_id")
+        .distinct()
+    )
+    by_project: dict[int, set[int]] = {}
+    for structure_id, project_id in rows:
+        by_project.setdefault(project_id, set()).add(structure_id)
+    from maillage.projects.models import Project
+
+    refused = set()
+    others = Project.objects.filter(pk__in=list(by_project)[:MAX_OTHER_PLANS]).select_related("territory")
+    seen = set()
+    for other in others:
+        seen.add(other.pk)
+        communes = plan_communes(other)
+        if len(communes) != 1 or communes[0].code != fallback.code:
+            refused |= by_project[other.pk]
+    for project_id, structures in by_project.items():
+        if project_id not in seen:
+            refused |= structures
+    return refused
 
 
 def _centre(structure: Structure, commune: cog.Commune | None, how: str, now) -> bool:
@@ -120,6 +154,9 @@ def locate_directory(project, geocoder: Geocoder | None = None, progress=None) -
     counts = Counts(total=len(entries))
     communes = plan_communes(project)
     fallback = communes[0] if len(communes) == 1 else None
+    unguessable = _shared_elsewhere(
+        project, [pk for pk, e in entries.items() if not e.city and not e.postal_code], fallback
+    )
     now = timezone.now()
     changed, to_geocode = [], []
     for entry in entries.values():
@@ -128,7 +165,7 @@ def locate_directory(project, geocoder: Geocoder | None = None, progress=None) -
             counts.kept += 1
             counts.done += 1
             continue
-        commune, how = commune_of(structure, entry, fallback)
+        commune, how = commune_of(structure, entry, fallback, structure.pk in unguessable)
         if geocoder is not None and entry.address.strip():
             to_geocode.append((entry, structure, commune, how))
             continue

@@ -125,4 +125,5 @@ def test_a_commune_code_outside_the_cog_is_refused_by_the_forms():
     with pytest.raises(ValidationError, match="99999"):
         Territory(kind="commune", name="Nulle part", code="99999").full_clean(validate_constraints=False)
     Territory(kind="commune", name="Rive-de-Gier", code="42186").full_clean(validate_constraints=False)
-    Territory(kind="qpv", name="Un quartier", code="QN04201M").full_clean(validate_constraints=False)  # only communes are checked
+    # Only communes are checked.
+    Territory(kind="qpv", name="Un quartier", code="QN04201M").full_clean(validate_constraints=False)

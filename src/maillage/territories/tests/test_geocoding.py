@@ -174,3 +174,20 @@ def test_a_run_whose_worker_died_is_failed(clermont, settings):
     assert locating.fail_stale_runs() >= 1
     run.refresh_from_db()
     assert run.status == GeocodingRun.Status.FAILED and "travailleur" in run.error
+
+
+def test_the_plans_commune_is_not_guessed_for_a_structure_other_plans_name(clermont):
+    project, entry = clermont
+    shared = entry("shared")  # no address, no commune
+    alone = entry("alone")
+    riom = Territory.objects.get_or_create(kind="commune", code="63300", defaults={"name": "Riom"})[0]
+    elsewhere = ProjectFactory(slug="geo-riom", territory=riom)
+    Organisation.objects.create(project=elsewhere, key="shared", name="Structure shared", structure=shared.structure)
+    counts = locating.locate_directory(project)
+    assert (counts.centred, counts.unlocated) == (1, 1)
+    assert Structure.objects.get(pk=alone.structure_id).geo_source == "centroid"
+    assert not Structure.objects.get(pk=shared.structure_id).located
+    # Named by another plan of the same single commune, the guess stands.
+    elsewhere.territory = project.territory
+    elsewhere.save()
+    assert locating.locate_directory(project).centred == 2
