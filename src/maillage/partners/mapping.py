@@ -77,6 +77,7 @@ class MapData:
     rows: list[MapRow]
     total: int  # entries matching the filters, located or not
     located: int  # located structures matching (rows may stop at MAX_POINTS)
+    located_entries: int  # entries matching whose structure is located
     network: bool
     outlines: dict
 
@@ -87,8 +88,6 @@ class MapData:
     @property
     def unlocated(self) -> int:
         return self.total - self.located_entries
-
-    located_entries: int = 0
 
     def as_json(self) -> dict:
         return {
@@ -200,15 +199,14 @@ def map_data(project, user, cleaned: dict | None = None, *, public: bool = False
             row.projects.append(entry.project.title)
     ordered = sorted(rows.values(), key=lambda row: (row.commune, row.name.lower()))
     located = located_entries.values("structure_id").distinct().count() if len(chosen) >= MAX_POINTS else len(rows)
-    data = MapData(
+    return MapData(
         rows=ordered,
         total=total,
         located=located,
+        located_entries=located_entries.count() if total else 0,
         network=len(project_ids) > 1,
         outlines=commune_outlines([row.insee_code for row in ordered] + plan_codes(project)),
-        located_entries=located_entries.count() if total else 0,
     )
-    return data
 
 
 def plan_codes(project) -> list[str]:
