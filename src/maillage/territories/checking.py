@@ -239,6 +239,12 @@ def actions_by_territory(project, graph: Graph | None = None) -> dict:
         if territory is None:
             continue
         inner = [t.code for t in graph.walk([territory]) if t.kind == Territory.Kind.COMMUNE and t.code]
+        if not inner and pk == project.territory_id:
+            # A perimeter of QPV or neighbourhoods has no commune of its own: draw the plan's (its
+            # diagnostic's « ville »), the outlines shipped being communes'.
+            from .locating import plan_communes
+
+            inner = [commune.code for commune in plan_communes(project)]
         codes += inner
         layers.append(
             {

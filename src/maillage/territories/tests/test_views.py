@@ -152,3 +152,11 @@ def test_a_commune_already_shared_is_merged_into_the_official_one(client, gier):
     Territory.objects.filter(pk=other_own[1].pk).update(code="63345")  # …and held by the other project
     response = client.post(reverse("territories-complete-codes", args=[project.slug]), follow=True)
     assert "Code déjà porté par une autre commune, à vérifier : St Genès Champanelle." in response.content.decode()
+
+
+def test_a_perimeter_of_neighbourhoods_is_drawn_on_the_plans_commune(client, demo_db):
+    project = demo_db["clermont-sud"]  # Territoire Sud: two QPV and two neighbourhoods
+    login_as(client, project, "reader")
+    data = client.get(reverse("territories-map-data", args=[project.slug])).json()
+    assert data["layers"][0]["name"] == "Territoire Sud" and data["layers"][0]["communes"] == ["63113"]
+    assert [f["properties"]["code"] for f in data["outlines"]["features"]] == ["63113"]
