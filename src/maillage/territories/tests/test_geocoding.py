@@ -191,3 +191,10 @@ def test_the_plans_commune_is_not_guessed_for_a_structure_other_plans_name(clerm
     elsewhere.territory = project.territory
     elsewhere.save()
     assert locating.locate_directory(project).centred == 2
+
+
+def test_the_demo_server_calls_no_geocoder(tmp_path, monkeypatch):
+    from maillage.demo.serving import server_environment
+
+    monkeypatch.delenv("MAILLAGE_GEOCODER_URL", raising=False)
+    assert server_environment(tmp_path, "127.0.0.1:8000")["MAILLAGE_GEOCODER_URL"] == ""
