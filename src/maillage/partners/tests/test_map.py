@@ -199,3 +199,24 @@ def test_the_tiles_origin_is_allowed_by_the_csp_and_nothing_else_is(client, mapp
     assert "https://data.geopf.fr" in img
     script = next(part for part in policy.split(";") if part.strip().startswith("script-src"))
     assert script.split() == ["script-src", "'self'"]
+
+
+def test_the_map_page_starts_the_run_through_htmx_and_polls_it(client, mapped, settings):
+    settings.MAILLAGE_GEOCODER_URL = ""
+    project, *_ = mapped()
+    login_as(client, project, "coordinator")
+    page = client.get(reverse("partner-map", args=[project.slug])).content.decode()
+    assert 'hx-target="#geocoding-slot"' in page
+    response = client.post(reverse("partner-geocode", args=[project.slug]), HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    run = GeocodingRun.objects.get(project=project)
+    assert response.status_code == 200 and run.status == "queued"  # no worker in this test
+    assert f'hx-get="{reverse("partner-geocode-status", args=[project.slug, run.pk])}"' in html
+    assert "En attente d’un travailleur" in html
+    # Asking again while it waits shows the same run, it does not queue a second one.
+    client.post(reverse("partner-geocode", args=[project.slug]), HTTP_HX_REQUEST="true")
+    assert GeocodingRun.objects.filter(project=project).count() == 1
+    # The worker's sweep fails it if no worker ever takes it (maillage.jobs).
+    from maillage.jobs.staleness import SWEEPERS
+
+    assert "maillage.territories.locating.fail_stale_runs" in SWEEPERS
