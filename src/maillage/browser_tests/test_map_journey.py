@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .steps import login, screenshot
+from .steps import axe_check, login, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -38,6 +38,7 @@ def test_the_map_draws_markers_and_outlines_without_tiles(page, demo_db):
     assert tiles_asked, "the page asked for the plan IGN tiles (refused here)"
     assert errors == []
     screenshot(page, "partner-map-clermont-sud-no-tiles")
+    axe_check(page, "partner-map")
 
     page.goto("/projets/pays-du-gier-ctg-p3/territoires/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Les territoires du plan")
@@ -45,3 +46,4 @@ def test_the_map_draws_markers_and_outlines_without_tiles(page, demo_db):
     assert page.locator("#territories-map path.leaflet-interactive").count() >= 10
     assert errors == []
     screenshot(page, "territories-pays-du-gier-no-tiles")
+    axe_check(page, "territories")
