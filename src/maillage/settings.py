@@ -15,6 +15,7 @@ import os
 import warnings
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -104,6 +105,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "maillage.accounts",
+    "maillage.proconnect",
     "maillage.territories",
     "maillage.partners",
     "maillage.projects",
@@ -124,6 +126,7 @@ INSTALLED_APPS = [
     "maillage.backups",
     "maillage.search",
     "maillage.server",
+    "maillage.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +208,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account or address
     "maillage.accounts.backends.UsernameOrEmailBackend",
+    # Only ProConnect's callback reaches it (maillage.proconnect); a password sign-in costs it nothing.
+    "maillage.proconnect.backend.ProConnectBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -258,7 +263,7 @@ TASKS = {
         "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
         if os.environ.get("MAILLAGE_TASKS_IMMEDIATE") == "1"
         else "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "imports", "exports"],
+        "QUEUES": ["default", "imports", "exports", "webhooks"],
     }
 }
 
@@ -366,6 +371,33 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# --- ProConnect (OpenID Connect): the button appears once the issuer and the client are set ----------
+# The endpoints come from {issuer}/.well-known/openid-configuration (docs/proconnect.md). Production:
+# https://proconnect.gouv.fr/api/v2 ; integration: https://fca.integ01.dev-agentconnect.fr/api/v2
+MAILLAGE_PROCONNECT_ISSUER = os.environ.get("MAILLAGE_PROCONNECT_ISSUER", "").strip().rstrip("/")
+MAILLAGE_PROCONNECT_CLIENT_ID = os.environ.get("MAILLAGE_PROCONNECT_CLIENT_ID", "").strip()
+MAILLAGE_PROCONNECT_CLIENT_SECRET = os.environ.get("MAILLAGE_PROCONNECT_CLIENT_SECRET", "")
+MAILLAGE_PROCONNECT_SCOPES = os.environ.get("MAILLAGE_PROCONNECT_SCOPES", "openid email given_name usual_name")
+# The algorithm the ID token and the userinfo are signed with, as registered at ProConnect.
+MAILLAGE_PROCONNECT_SIGN_ALGO = os.environ.get("MAILLAGE_PROCONNECT_SIGN_ALGO", "RS256")
+MAILLAGE_PROCONNECT_TIMEOUT = env_int("MAILLAGE_PROCONNECT_TIMEOUT", 10)
+# Refuse an address without email_verified=true (another provider than ProConnect, which sends no such claim).
+MAILLAGE_PROCONNECT_REQUIRE_EMAIL_VERIFIED = env_flag("MAILLAGE_PROCONNECT_REQUIRE_EMAIL_VERIFIED", False)
+if MAILLAGE_PROCONNECT_ISSUER:
+    # The sign-out form is redirected to ProConnect's end_session_endpoint: CSP's form-action must allow it.
+    _issuer = urlsplit(MAILLAGE_PROCONNECT_ISSUER)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_issuer.scheme}://{_issuer.netloc}")
+
+# --- Webhooks (maillage.webhooks, docs/webhooks.md) ---------------------------------------------------
+# Seconds a receiver has to answer one attempt; failed deliveries in a row before a subscription is
+# disabled; days the delivery log is kept. Private and local addresses are refused (SSRF) unless this
+# flag is on (a receiver on the same private network; the tests' local receiver).
+MAILLAGE_WEBHOOK_TIMEOUT = env_int("MAILLAGE_WEBHOOK_TIMEOUT", 10)
+MAILLAGE_WEBHOOK_DISABLE_AFTER = env_int("MAILLAGE_WEBHOOK_DISABLE_AFTER", 5)
+MAILLAGE_WEBHOOK_LOG_DAYS = env_int("MAILLAGE_WEBHOOK_LOG_DAYS", 30)
+MAILLAGE_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_flag("MAILLAGE_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
+MAILLAGE_WEBHOOKS_PER_PROJECT = env_int("MAILLAGE_WEBHOOKS_PER_PROJECT", 10)
 
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Maillage <ne-pas-repondre@maillage.example>")
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", choose_language, name="set_language"),
     path("", include("maillage.accounts.urls")),
+    path("", include("maillage.proconnect.urls")),
     path("", include("maillage.home.urls")),
     path("", include("maillage.publication.urls")),
     path("", include("maillage.projects.urls")),
@@ -34,4 +35,5 @@ urlpatterns = [
     path("", include("maillage.frameworks.urls")),
     path("", include("maillage.search.urls")),
     path("", include("maillage.library.urls")),
+    path("", include("maillage.webhooks.urls")),
 ]

@@ -76,6 +76,12 @@ class Access:
     def can_add_action(self) -> bool:
         return self.can_manage
 
+    @property
+    def may_manage_webhooks(self) -> bool:
+        """Subscribe addresses to the project's events, read their secrets and delivery log: the webhooks
+        send the plan's changes out of Maillage, which is the coordination's decision."""
+        return self.can_manage
+
 
 def may_use_admin(user) -> bool:
     """Only superusers open the Django admin: it shows every project unfiltered (see ``admin_site``)."""

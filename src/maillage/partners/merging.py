@@ -11,8 +11,9 @@ organisation). The :class:`~maillage.partners.models.Merge` row says what moved.
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, ForeignKey
+from django.db.models import Count, ForeignKey, Q
 
+from maillage.actions.models import Action
 from maillage.french import normalise
 
 from .models import Merge, Organisation, Structure
@@ -134,21 +135,41 @@ def suggestions(project) -> list[Suggestion]:
     return [Suggestion(entries[a], entries[b], reason) for a, b, reason in pairs]
 
 
-def shared_elsewhere(organisation, readable) -> list[tuple[Organisation, int]]:
-    """The entries of the same structure in other plans the viewer may read, with how many actions it
-    takes part in there (bounded: the first twenty plans)."""
+ELSEWHERE_PLANS = 20
+ELSEWHERE_ACTIONS = 5
+
+
+def shared_elsewhere(organisation, readable) -> list[tuple[Organisation, int, list]]:
+    """The entries of the same structure in other plans the viewer may read, each with how many actions
+    it takes part in there and the first of them (bounded: twenty plans, five actions each, in two
+    queries whatever the size of those plans)."""
     if organisation.structure_id is None:
         return []
-    entries = (
+    entries = list(
         Organisation.objects.filter(structure_id=organisation.structure_id, project__in=readable)
         .exclude(project_id=organisation.project_id)
         .select_related("project")
-        .annotate(
-            actions=Count("action_roles__action", distinct=True),
-        )
-        .order_by("project__title")[:20]
+        .annotate(actions=Count("action_roles__action", distinct=True))
+        .order_by("project__title")[:ELSEWHERE_PLANS]
     )
-    return [(entry, entry.actions) for entry in entries]
+    if not entries:
+        return []
+    ids = [entry.pk for entry in entries]
+    found = (
+        Action.objects.filter(Q(partner_roles__organisation_id__in=ids) | Q(lead_organisation_id__in=ids))
+        .distinct()
+        .only("pk", "ref", "title", "project_id", "position")
+        .order_by("project_id", "position", "ref")[: ELSEWHERE_PLANS * ELSEWHERE_ACTIONS]
+    )
+    by_project: dict[int, list] = {}
+    for action in found:
+        shown = by_project.setdefault(action.project_id, [])
+        if len(shown) < ELSEWHERE_ACTIONS:
+            shown.append(action)
+    return [
+        (entry, max(entry.actions, len(by_project.get(entry.project_id, []))), by_project.get(entry.project_id, []))
+        for entry in entries
+    ]
 
 
 def trace_of(project):

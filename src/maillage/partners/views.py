@@ -101,17 +101,17 @@ def _elsewhere(user, organisation):
     """(entry, actions, address) of the same organisation in the other plans the user may read: its page
     in the plans they are a member of, the public plan otherwise."""
     entries = merging.shared_elsewhere(organisation, readable_projects(user))
-    mine = set(member_projects(user).filter(pk__in=[e.project_id for e, _n in entries]).values_list("pk", flat=True))
-    return [
-        (
-            entry,
-            count,
-            reverse("organisation-detail", args=[entry.project.slug, entry.pk])
-            if entry.project_id in mine or user.is_superuser
-            else reverse("public-plan", args=[entry.project.slug]),
+    mine = set(member_projects(user).filter(pk__in=[e.project_id for e, *_r in entries]).values_list("pk", flat=True))
+    rows = []
+    for entry, count, actions in entries:
+        member = entry.project_id in mine or user.is_superuser
+        slug = entry.project.slug
+        address = (
+            reverse("organisation-detail", args=[slug, entry.pk]) if member else reverse("public-plan", args=[slug])
         )
-        for entry, count in entries
-    ]
+        links = [(a, reverse("action-detail" if member else "public-action", args=[slug, a.ref])) for a in actions]
+        rows.append((entry, count, address, links))
+    return rows
 
 
 @project_view(need=MANAGE, public=None)

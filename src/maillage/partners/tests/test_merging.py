@@ -136,11 +136,14 @@ def test_organisation_page_lists_the_other_plans_the_viewer_may_read(client):
         Organisation.objects.create(project=p, key="asso", name="Association Relais", city="Vienne")
         for p in (mine, theirs, hidden)
     ]
-    ActionPartner.objects.create(action=ActionFactory(project=theirs), organisation=entries[1], role="relay")
+    shown = ActionFactory(project=theirs, ref="R1", title="Forum des métiers")
+    ActionPartner.objects.create(action=shown, organisation=entries[1], role="relay")
+    ActionFactory(project=hidden, ref="H1", title="Action cachée", lead_organisation=entries[2])
     login_as(client, mine, "reader")
     page = client.get(reverse("organisation-detail", args=[mine.slug, entries[0].pk])).content.decode()
     assert theirs.title in page and reverse("public-plan", args=[theirs.slug]) in page
-    assert hidden.title not in page
+    assert "Forum des métiers" in page and reverse("public-action", args=[theirs.slug, "R1"]) in page
+    assert hidden.title not in page and "Action cachée" not in page
 
 
 def test_form_siret_links_the_entry_to_the_known_structure(client):
