@@ -311,6 +311,23 @@ MAILLAGE_EXPORTS_TOTAL = env_int("MAILLAGE_EXPORTS_TOTAL", 20)
 MAILLAGE_IMPORTS_PER_USER = env_int("MAILLAGE_IMPORTS_PER_USER", 3)
 MAILLAGE_IMPORTS_TOTAL = env_int("MAILLAGE_IMPORTS_TOTAL", 20)
 
+# Geocoding and the map (docs/territories.md). The geocoder is the Géoplateforme's (successor of
+# api-adresse.data.gouv.fr); an empty URL means none: directory entries go to their commune's centre
+# (COG file, offline). A result scored below MAILLAGE_GEOCODER_MIN_SCORE is not kept.
+MAILLAGE_GEOCODER_URL = os.environ.get("MAILLAGE_GEOCODER_URL", "https://data.geopf.fr/geocodage")
+MAILLAGE_GEOCODER_MIN_SCORE = float(os.environ.get("MAILLAGE_GEOCODER_MIN_SCORE") or 0.5)
+MAILLAGE_GEOCODER_TIMEOUT = float(os.environ.get("MAILLAGE_GEOCODER_TIMEOUT") or 10)
+MAILLAGE_GEOCODER_RETRIES = env_int("MAILLAGE_GEOCODER_RETRIES", 2)
+MAILLAGE_GEOCODER_BACKOFF = float(os.environ.get("MAILLAGE_GEOCODER_BACKOFF") or 0.5)
+MAILLAGE_GEOCODER_BATCH_SIZE = env_int("MAILLAGE_GEOCODER_BATCH_SIZE", 200)
+# Map tiles ({z}/{x}/{y} template, plan IGN by default); empty: no tiles, the shipped commune outlines only.
+MAILLAGE_MAP_TILES_URL = os.environ.get(
+    "MAILLAGE_MAP_TILES_URL",
+    "https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2"
+    "&STYLE=normal&TILEMATRIXSET=PM&FORMAT=image/png&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}",
+)
+MAILLAGE_MAP_TILES_ATTRIBUTION = os.environ.get("MAILLAGE_MAP_TILES_ATTRIBUTION", "© IGN – Plan IGN")
+
 # --- Sign-in: django-axes locks an account, or an address, after repeated failures ------------------
 AXES_FAILURE_LIMIT = env_int("MAILLAGE_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("MAILLAGE_LOGIN_COOLOFF_MINUTES", 15))
@@ -325,18 +342,27 @@ AXES_DISABLE_ACCESS_LOG = True  # failures are kept (the lockout needs them), su
 MAILLAGE_PASSWORD_RESETS_PER_ADDRESS = env_int("MAILLAGE_PASSWORD_RESETS_PER_ADDRESS", 5)
 MAILLAGE_PASSWORD_RESETS_PER_EMAIL = env_int("MAILLAGE_PASSWORD_RESETS_PER_EMAIL", 3)
 
+
 # --- Content Security Policy (django-csp): scripts only from Maillage's own static files -------------
 # Every script is a file (DSFR, htmx, the DSFR charts, home/static/maillage/*.js): no inline script, no
 # on…= handler, no hx-on, no eval (htmx's allowEval is off in base.html). Style sheets are files too;
 # style="" attributes are allowed (the public plan's progress bar sizes its parts with them): they run
 # nothing, and a <style> element, which could read the page with selectors, stays refused.
+def _tile_origin(url: str) -> list[str]:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme in ("http", "https") and parts.netloc else []
+
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "style-src-attr": ["'unsafe-inline'"],
-        "img-src": ["'self'", "data:"],
+        # The map's tiles (MAILLAGE_MAP_TILES_URL) are images from the tile server's origin.
+        "img-src": ["'self'", "data:", *_tile_origin(MAILLAGE_MAP_TILES_URL)],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

@@ -25,6 +25,8 @@ urlpatterns = [
     path("", include("maillage.evaluation.urls")),
     path("", include("maillage.documents.urls")),
     path("", include("maillage.partners.urls")),
+    path("", include("maillage.partners.map_urls")),
+    path("", include("maillage.territories.urls")),
     path("", include("maillage.governance.urls")),
     path("", include("maillage.diagnostic.urls")),
     path("", include("maillage.imports.urls")),

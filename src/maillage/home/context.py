@@ -29,7 +29,12 @@ def project_menu(request, project, access):
         if project.published:
             entries.append((_("Le plan"), url("public-plan")))
     elif access is not None and access.is_public:
-        entries = [(_("Le plan"), url("public-plan")), (_("Documents"), url("project-documents"))]
+        entries = [
+            (_("Le plan"), url("public-plan")),
+            (_("Territoires"), url("public-territories")),
+            (_("Carte des acteurs"), url("public-partner-map")),
+            (_("Documents"), url("project-documents")),
+        ]
     else:
         entries = [
             (_("Tableau de bord"), url("project-dashboard")),
@@ -38,6 +43,7 @@ def project_menu(request, project, access):
             (_("Programmes"), url("programmes")),
             (_("Indicateurs"), url("indicator-list")),
             (_("Partenaires"), url("partner-directory")),
+            (_("Territoires"), url("project-territories")),
             (_("Gouvernance"), url("governance")),
             (pgettext("steering", "Pilotage"), url("steering")),
             (_("Diagnostic"), url("diagnostic")),
