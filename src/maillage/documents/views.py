@@ -28,6 +28,7 @@ CONTENT_TYPES = {
     "ics": "text/calendar; charset=utf-8",
     "svg": "image/svg+xml",
     "png": "image/png",
+    "json": "application/json; charset=utf-8",
 }
 
 NOT_FOUND = "Calendrier introuvable : vérifiez l'adresse d'abonnement.\n"
