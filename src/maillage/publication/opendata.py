@@ -287,12 +287,17 @@ def dataset(project, absolute) -> dict:
     return entry
 
 
-def catalogue(page: int, absolute) -> tuple[dict | None, list]:
+def catalogue(page: int, absolute) -> dict | None:
     """The catalogue's page as a JSON-LD ``dcat:Catalog`` paged with Hydra (what data.gouv.fr follows),
-    and the projects it lists; None for a page past the end."""
+    in French whatever the visitor's language; None for a page past the end."""
+    with translation.override("fr"):
+        return _catalogue(page, absolute)
+
+
+def _catalogue(page: int, absolute) -> dict | None:
     projects, more = catalogue_projects(page)
     if not projects and page > 1:
-        return None, []
+        return None
     base = absolute(reverse("public-catalogue"))
     changes = [project.plan_changed_at for project in projects if project.plan_changed_at]
     document = {
@@ -322,4 +327,4 @@ def catalogue(page: int, absolute) -> tuple[dict | None, list]:
         document["hydra:view"]["hydra:next"] = _uri(f"{base}?page={page + 1}")
     if page > 1:
         document["hydra:view"]["hydra:previous"] = _uri(f"{base}?page={page - 1}")
-    return document, projects
+    return document

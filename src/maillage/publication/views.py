@@ -185,7 +185,7 @@ def open_data_catalogue(request):
     raw = request.GET.get("page", "1")
     if not raw.isdigit() or not 0 < int(raw) < 10**6:
         raise Http404
-    document, projects = opendata.catalogue(int(raw), request.build_absolute_uri)
+    document = opendata.catalogue(int(raw), request.build_absolute_uri)
     if document is None:
         raise Http404
     content = json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -321,6 +321,7 @@ def test_the_catalogue_describes_each_published_plan(client, published):
     assert schema.status_code == 200 and json.loads(schema.content)["$ref"] == "project-1.schema.json"
 
 
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")  # inside rdflib 7
 def test_the_catalogue_is_rdf_that_a_dcat_harvester_reads(client, published):
     """Parsed as JSON-LD by rdflib (as data.gouv.fr's harvester does): datasets, titles, distributions."""
     graph = rdflib.Graph().parse(data=_catalogue(client).content, format="json-ld")
@@ -361,6 +362,15 @@ def test_the_catalogue_is_paged_for_the_harvester(client, monkeypatch):
     assert client.get(reverse("public-catalogue"), {"page": pages + 1}).status_code == 404
     for wrong in ("0", "abc", "-1", "99999999999"):
         assert client.get(reverse("public-catalogue"), {"page": wrong}).status_code == 404, wrong
+
+
+def test_the_catalogue_and_the_files_are_in_french_whatever_the_visitor_reads(client, published, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Open data" in client.get(reverse("public-plan", args=[published.project.slug])).content.decode()
+    entry = _datasets(json.loads(_catalogue(client).content))[published.project.slug]
+    assert entry["dct:type"]["skos:prefLabel"] == "Projet social de territoire (PST)"
+    rows = _rows(client.get(_url(published.project.slug, "actions.csv")).content)
+    assert "Intitulé" in rows[0] and next(r for r in rows if r["Référence"] == "A1")["Statut"] == "Terminée"
 
 
 def test_the_catalogue_answers_304_when_nothing_changed(client, published):
