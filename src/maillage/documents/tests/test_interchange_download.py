@@ -10,6 +10,8 @@ from django.urls import reverse
 from maillage.accounts.models import Membership
 from maillage.accounts.tests.factories import UserFactory, member
 from maillage.actions.tests.factories import ActionFactory
+from maillage.documents import exporting, views
+from maillage.documents.models import Export
 from maillage.documents.registry import What, write
 from maillage.interchange.exporting import export_project
 from maillage.interchange.importing import import_document
@@ -20,6 +22,11 @@ from maillage.projects.tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
 Role = Membership.Role
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
@@ -98,3 +105,20 @@ def test_the_downloaded_document_imports_back(client, project):
     document["project"]["slug"] = "copie-sainte-elise"
     copy = import_document(document)
     assert copy.actions.get(ref="A1").leads.get().email == "chloe@exemple.fr"
+
+
+def test_a_large_project_writes_it_in_the_background(client, project, monkeypatch):
+    """Beyond JSON_IN_REQUEST_ACTIONS the document is an export with its progress, like the annex."""
+    monkeypatch.setattr(views, "JSON_IN_REQUEST_ACTIONS", 0)
+    client.force_login(member(project, Role.CONTRIBUTOR))
+    page = client.get(reverse("project-documents", args=[project.slug])).content.decode()
+    assert 'id="export-project-json"' in page and 'id="download-project-json"' not in page
+    refused = client.get(_url(project))
+    assert refused.status_code == 404 and "tâche de fond" in refused.content.decode()
+    started = client.post(reverse("export-start", args=[project.slug]), {"document": "project", "format": "json"})
+    assert started.status_code == 302
+    export = Export.objects.get(project=project, format="json")
+    exporting.run_export(export.pk)  # what the worker does
+    download = client.get(reverse("export-file", args=[project.slug, export.pk]))
+    assert download.status_code == 200 and download["Content-Type"] == "application/json; charset=utf-8"
+    assert json.loads(download.content) == export_project(project)
