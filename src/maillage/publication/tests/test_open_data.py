@@ -261,6 +261,12 @@ def test_files_carry_validators_and_a_second_visit_costs_a_304(client, published
     with django_assert_num_queries(0):
         again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
+    cached = client.get(url)  # from the cache: the same headers as the first answer
+    assert cached.content == first.content and cached["ETag"] == first["ETag"]
+    assert (
+        cached["Access-Control-Allow-Origin"] == "*" and cached["Content-Disposition"] == first["Content-Disposition"]
+    )
+    assert cached["Content-Type"] == "text/csv; charset=utf-8"
     published.project.save()
     assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200  # the plan changed
 
