@@ -57,7 +57,7 @@ def _validated(request, response, stamp, key):
     )
 
 
-KEPT_HEADERS = ("Content-Disposition", "Content-Language", "Access-Control-Allow-Origin")
+KEPT_HEADERS = ("Content-Disposition", "Content-Language", "Access-Control-Allow-Origin", "Link")
 
 
 def validated(request, response, changed: str):

@@ -172,6 +172,8 @@ def open_data(request, slug, name):
     document = opendata.public_plan(project)
     if name.endswith(".json"):
         response = HttpResponse(to_json(document).encode(), content_type="application/json; charset=utf-8")
+        schema = reverse("public-schema", args=[PUBLIC_SCHEMA_NAME])
+        response["Link"] = f'<{schema}>; rel="describedby"; type="application/schema+json"'
     else:
         response = HttpResponse(opendata.csv_file(document, name), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{project.slug}-{name}"'

@@ -143,6 +143,9 @@ def test_the_public_json_holds_the_plan_and_nothing_personal(client, published):
     response = client.get(_url(published.project.slug, "plan.json"))
     document = json.loads(response.content)
     assert document["schema"] == "maillage/project@1"
+    schema = reverse("public-schema", args=["project-1-public.schema.json"])
+    assert response["Link"] == f'<{schema}>; rel="describedby"; type="application/schema+json"'
+    assert client.get(_url(published.project.slug, "plan.json"))["Link"] == response["Link"]  # from the cache
     assert document["project"]["title"] == "Plan ouvert de Trifouillis"
     territory = next(t for t in document["territories"] if t["key"] == document["project"]["territory"])
     assert territory["code"] == "99123"
