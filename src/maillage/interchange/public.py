@@ -3,8 +3,8 @@ everything personal taken out — what a published plan shows anyone, and nothin
 
 One definition serves every public reader: the public pages while an update is being prepared
 (``versions.public``), the open data of a published plan (``publication.opendata``) and the public JSON
-Schema (``schemas/project-1-public.schema.json``, generated from the lists below by
-:func:`public_schema`; ``test_public_profile.py`` checks that the committed file is what they give).
+Schema (``project-1-public.schema.json`` beside this module, linked from ``schemas/``), generated from the
+lists below by :func:`public_schema` (``test_public_profile.py`` checks the committed file is what they give).
 
 Organisations are named, people never: people, leads, elected referents (of actions and nodes),
 follow-up notes and their authors, governance (bodies, members, chairs, meetings, attendance,
@@ -194,16 +194,9 @@ def public_problems(document) -> list[str]:
     ]
 
 
-REPOSITORY_SCHEMAS = Path(__file__).resolve().parents[3] / "schemas"  # a source checkout's schemas/
-
-
-def write_schema_files() -> list[Path]:
-    """Write the generated public schema into the package and, in a source checkout, into schemas/:
-    ``maillage shell -c "from maillage.interchange.public import write_schema_files; write_schema_files()"``."""
-    text = schema_text(public_schema())
-    written = [PUBLIC_SCHEMA_PATH]
-    if REPOSITORY_SCHEMAS.is_dir():
-        written.append(REPOSITORY_SCHEMAS / PUBLIC_SCHEMA_NAME)
-    for path in written:
-        path.write_text(text, encoding="utf-8")
-    return written
+def write_schema_files() -> Path:
+    """Write the generated public schema into the package (``schemas/`` of a checkout links to it, as it
+    does to the main schema): ``maillage shell -c "from maillage.interchange.public import write_schema_files;
+    write_schema_files()"``."""
+    PUBLIC_SCHEMA_PATH.write_text(schema_text(public_schema()), encoding="utf-8")
+    return PUBLIC_SCHEMA_PATH

@@ -1,5 +1,5 @@
-"""The public profile's schema: generated from the one definition of what is public, committed twice
-(the package's copy, which the site serves, and schemas/), and referring to the main schema."""
+"""The public profile's schema: generated from the one definition of what is public, committed in the
+package (which the site serves; schemas/ links to it, as to the main schema), referring to the main one."""
 
 import json
 from pathlib import Path
