@@ -246,7 +246,7 @@ def dataset(project, absolute) -> dict:
         "dct:title": project.title,
         "dct:description": project.description or project.subtitle or f"{kind_label} — {project.title}",
         "dct:type": {"@type": "skos:Concept", "skos:notation": project.kind, "skos:prefLabel": kind_label},
-        "dcat:keyword": [kind_label, "projet social de territoire", "action sociale"],
+        "dcat:keyword": [kind_label, "développement social", "action sociale"],
         "dcat:landingPage": _uri(landing),
         "dct:language": _uri("http://publications.europa.eu/resource/authority/language/FRA"),
         "dct:license": license,
@@ -265,8 +265,8 @@ def dataset(project, absolute) -> dict:
     if project.territory_id:
         entry["dct:spatial"] = _spatial(project.territory)
         entry["dcat:keyword"].append(project.territory.name)
-    if project.owner_id:
-        entry["dct:publisher"] = {"@type": "foaf:Agent", "foaf:name": project.owner.name}
+    publisher = project.owner.name if project.owner_id else settings.MAILLAGE_OPEN_DATA_PUBLISHER
+    entry["dct:publisher"] = {"@type": "foaf:Agent", "foaf:name": publisher}  # the plan's owner
     for name, (media_type, title, format) in FILES.items():
         url = absolute(reverse("public-open-data", args=[project.slug, name]))
         distribution = {
