@@ -7,7 +7,10 @@ public pages show (the last adopted version while an update is being prepared, `
 So a file can show nothing the public pages do not.
 """
 
+import hashlib
+
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
@@ -17,8 +20,11 @@ from maillage.documents.tabular import Column, Table, csv_bytes, section_header
 from maillage.interchange.exporting import export_project
 from maillage.interchange.public import PUBLIC_SCHEMA_NAME, public_document
 from maillage.projects.models import Project
+from maillage.projects.stamp import published_stamp
 from maillage.versions.public import public_state
 from maillage.versions.reading import labels_of
+
+from .caching import TIMEOUT
 
 # The files of a published plan: name in the URL -> (media type, title in the catalogue, DCAT format).
 FILES = {
@@ -35,6 +41,18 @@ def public_plan(project) -> dict:
     if state.plan is not None:  # an update is being prepared: the adopted version, already stripped
         return state.plan.document
     return public_document(export_project(project))
+
+
+def shared_public_plan(project) -> dict:
+    """:func:`public_plan`, kept in the cache under the plan's stamp: the three files of a plan cost one
+    export per change of the plan, not one each."""
+    stamp = published_stamp(project.slug)
+    key = "open-data-document:" + hashlib.sha256(f"{project.slug}|{stamp}".encode()).hexdigest()
+    document = cache.get(key)
+    if document is None:
+        document = public_plan(project)
+        cache.set(key, document, timeout=TIMEOUT)
+    return document
 
 
 # --- the CSV files ------------------------------------------------------------------------------------

@@ -169,7 +169,7 @@ def open_data(request, slug, name):
     if name not in opendata.FILES:
         raise Http404
     project = _published(request, slug)
-    document = opendata.public_plan(project)
+    document = opendata.shared_public_plan(project)
     if name.endswith(".json"):
         response = HttpResponse(to_json(document).encode(), content_type="application/json; charset=utf-8")
         schema = reverse("public-schema", args=[PUBLIC_SCHEMA_NAME])

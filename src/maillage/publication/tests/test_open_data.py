@@ -289,6 +289,21 @@ def test_a_plan_file_costs_the_same_queries_whatever_the_size_of_the_plan(client
     assert counts[0] == counts[1], counts
 
 
+def test_the_three_files_of_a_plan_cost_one_export(client, published):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for name in ("plan.json", "actions.csv", "arbre.csv"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(_url(published.project.slug, name)).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] > 20 and counts[1] < 10 and counts[2] < 10, counts  # the export once, then the project row
+    Action.objects.create(project=published.project, ref="A8", title="Une action de plus", status="planned")
+    # A change of the plan moves its stamp: the document is exported again, the new action in it.
+    assert "A8" in {row["Référence"] for row in _rows(client.get(_url(published.project.slug, "actions.csv")).content)}
+
+
 # --- the catalogue ------------------------------------------------------------------------------------
 
 
