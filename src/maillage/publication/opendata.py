@@ -8,6 +8,7 @@ So a file can show nothing the public pages do not.
 """
 
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -43,15 +44,36 @@ def public_plan(project) -> dict:
     return public_document(export_project(project))
 
 
+# How long a request waits for another one writing the same plan's document (``maillage serve`` cuts a
+# request at 60 s; a plan of 10,000 actions takes about 16 s to write: docs/opendata.md).
+WRITING_WAIT = 50
+
+
 def shared_public_plan(project) -> dict:
     """:func:`public_plan`, kept in the cache under the plan's stamp: the three files of a plan cost one
-    export per change of the plan, not one each."""
+    export per change of the plan, not one each — and not one per visitor arriving while it is being
+    written: the first takes a lock, the others wait for its document (polling the small lock, not the
+    document) and write it themselves only if the first gave up."""
     stamp = published_stamp(project.slug)
     key = "open-data-document:" + hashlib.sha256(f"{project.slug}|{stamp}".encode()).hexdigest()
     document = cache.get(key)
-    if document is None:
+    if document is not None:
+        return document
+    lock = f"{key}:writing"
+    mine = cache.add(lock, True, timeout=WRITING_WAIT + 10)
+    if not mine:
+        deadline = time.monotonic() + WRITING_WAIT
+        while cache.get(lock) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        document = cache.get(key)
+        if document is not None:
+            return document
+    try:
         document = public_plan(project)
         cache.set(key, document, timeout=TIMEOUT)
+    finally:
+        if mine:
+            cache.delete(lock)
     return document
 
 

@@ -6,6 +6,7 @@ import datetime
 import io
 import json
 import re
+import time
 
 import pytest
 import rdflib
@@ -302,6 +303,34 @@ def test_the_three_files_of_a_plan_cost_one_export(client, published):
     Action.objects.create(project=published.project, ref="A8", title="Une action de plus", status="planned")
     # A change of the plan moves its stamp: the document is exported again, the new action in it.
     assert "A8" in {row["Référence"] for row in _rows(client.get(_url(published.project.slug, "actions.csv")).content)}
+
+
+def test_visitors_arriving_together_wait_for_one_writing(published, monkeypatch):
+    """Four requests for a plan whose document is not written yet: one export, four answers."""
+    import threading
+
+    from maillage.projects.stamp import published_stamp
+
+    published_stamp(published.project.slug)  # in the cache: the threads read no database
+    calls = []
+
+    def slow_public_plan(project):
+        calls.append(project.slug)
+        time.sleep(0.5)
+        return {"schema": "maillage/project@1", "written": len(calls)}
+
+    monkeypatch.setattr(opendata, "public_plan", slow_public_plan)
+    answers = []
+    threads = [
+        threading.Thread(target=lambda: answers.append(opendata.shared_public_plan(published.project)))
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert calls == [published.project.slug]
+    assert answers == [{"schema": "maillage/project@1", "written": 1}] * 4
 
 
 # --- the catalogue ------------------------------------------------------------------------------------
