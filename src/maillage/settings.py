@@ -275,6 +275,14 @@ MAILLAGE_DIGEST_HOUR = int(os.environ.get("MAILLAGE_DIGEST_HOUR", "7"))
 # Where Maillage is served, for the addresses it prints (calendar subscriptions).
 MAILLAGE_BASE_URL = os.environ.get("MAILLAGE_BASE_URL", "http://127.0.0.1:8000")
 
+# The open data of the published plans (docs/opendata.md): the licence of the files, and who the
+# catalogue names as its publisher. Licence Ouverte 2.0 is the French State's licence for open data.
+MAILLAGE_OPEN_DATA_LICENSE = os.environ.get(
+    "MAILLAGE_OPEN_DATA_LICENSE", "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+)
+MAILLAGE_OPEN_DATA_PUBLISHER = os.environ.get("MAILLAGE_OPEN_DATA_PUBLISHER", "Maillage")
+MAILLAGE_OPEN_DATA_TITLE = os.environ.get("MAILLAGE_OPEN_DATA_TITLE", "Plans publiés sur Maillage")
+
 # --- Uploads: every bound is checked before the file is parsed (maillage.imports.limits) -------------
 # Imported files larger than this are refused before they are read (bytes).
 MAILLAGE_IMPORT_MAX_BYTES = env_int("MAILLAGE_IMPORT_MAX_BYTES", 20 * 1024 * 1024)

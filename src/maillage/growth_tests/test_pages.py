@@ -153,7 +153,7 @@ def downloads(plan):
     slug, ref = plan.project.slug, plan.actions["guide"].ref
     asked = [("panorama", "docx"), (f"action:{ref}", "pdf"), ("tree", "svg"), ("calendar", "odt")]
     if plan.users:  # members also take the tables and the calendar file
-        asked += [("tables", "xlsx"), ("project", "csv"), ("meetings", "ics")]
+        asked += [("tables", "xlsx"), ("project", "csv"), ("meetings", "ics"), ("project", "json")]
     return [("document-download", [slug], {"document": what, "format": format}) for what, format in asked]
 
 
@@ -166,6 +166,7 @@ def public_pages(plan):
         ("public-territories", [slug]),
         ("project-documents", [slug]),
         *[entry for entry in downloads(plan) if entry[2]["format"] in ("docx", "pdf", "svg", "odt")],
+        *[("public-open-data", [slug, name]) for name in ("plan.json", "actions.csv", "arbre.csv")],
         ("public-projects", []),
         ("home", []),
     ]
