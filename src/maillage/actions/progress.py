@@ -24,6 +24,8 @@ STATUS_ORDER = [
     Status.BLOCKED,
     Status.ABANDONED,
 ]
+
+
 @dataclass(frozen=True)
 class StatusColour:
     """A status's one colour: a DSFR colour family, drawn as the badge of that family on the pages, as
