@@ -32,4 +32,5 @@ urlpatterns = [
     path("", include("maillage.frameworks.urls")),
     path("", include("maillage.search.urls")),
     path("", include("maillage.library.urls")),
+    path("", include("maillage.api.urls")),
 ]

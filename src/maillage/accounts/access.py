@@ -30,6 +30,9 @@ class Access:
     user: object
     role: str | None
     led_action_ids: set[int] = field(default_factory=set)
+    # False for a read-only API token (``maillage.api``): the member reads as their role lets them and
+    # writes nothing, whatever the role.
+    writable: bool = True
 
     @property
     def can_read(self) -> bool:
@@ -60,14 +63,25 @@ class Access:
         return self.can_manage or self.role == Role.CONTRIBUTOR
 
     def can_edit_action(self, action) -> bool:
-        if action.project_id != self.project.pk:
+        if action.project_id != self.project.pk or not self.writable:
             return False
         if self.can_manage:
             return True
         return self.role == Role.CONTRIBUTOR and action.pk in self.led_action_ids
 
     def can_add_action(self) -> bool:
-        return self.can_manage
+        return self.can_manage and self.writable
+
+    def can_replace_plan(self) -> bool:
+        """Replace the whole plan with an interchange document (the API's ``PUT …/document``): what the
+        command ``maillage import --replace`` does, for the project's coordinators only."""
+        return self.can_manage and self.writable
+
+    @property
+    def can_read_private(self) -> bool:
+        """Governance, diagnostic, versions, campaigns, the interchange document, notes, people: members'
+        matters. A visitor of a published plan reads what its public pages show (``versions.reading``)."""
+        return self.is_member
 
 
 def may_use_admin(user) -> bool:
@@ -100,14 +114,15 @@ def role_in(user, project: Project) -> str | None:
     return next((role for role in STRONGEST_FIRST if role in own), None)
 
 
-def access_for(user, project: Project) -> Access:
+def access_for(user, project: Project, *, writable: bool = True) -> Access:
+    """``writable=False``: the same reads, no write (a read-only API token)."""
     role = role_in(user, project)
     led = set()
     if role == Role.CONTRIBUTOR:
         led = set(
             project.actions.filter(Q(leads__user=user) | Q(parent__leads__user=user)).values_list("pk", flat=True)
         )
-    return Access(project=project, user=user, role=role, led_action_ids=led)
+    return Access(project=project, user=user, role=role, led_action_ids=led, writable=writable)
 
 
 def _member_q(user, roles=None) -> Q:
