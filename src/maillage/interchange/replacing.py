@@ -2,8 +2,9 @@
 
 It is ``import_document(replace=True)`` — the command's ``--replace`` — with what the document does not
 hold and the project's people rely on kept: who may work on it (memberships), which directory person is
-which account (a contributor edits the actions they lead through that link). A project with versions or evaluation campaigns is refused: they hang on the project and its
-actions, and a replace would delete them.
+which account (a contributor edits the actions they lead through that link). A project with versions
+or evaluation campaigns is refused: they hang on the project and its actions, and a replace would
+delete them.
 """
 
 from django.db import transaction
