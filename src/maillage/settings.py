@@ -129,7 +129,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "maillage.api.cors.AnonymousReadCorsMiddleware",  # preflights of /api/v1/ answered before anything else
+    "maillage.api.middleware.ApiMiddleware",  # preflights of /api/v1/ answered before anything else
     # Static files with hashed names and far-future caching, once collected (maillage.server.static).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -15,7 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import Header, NinjaAPI, Query, Router
+from ninja import Header, NinjaAPI, Query, Router, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
@@ -385,7 +385,7 @@ def add_note(request, slug: str, ref: str, payload: schemas.NoteIn):
     _may_write(request, access.can_edit_action(action))
     _expected(request, _etag(action), required=False, state=_member_state(project, ref))
     note = writing.add_note(action, payload.dict(), request.auth.user)
-    return 201, {"date": note.date, "author": note.author, "text": note.text}
+    return Status(201, {"date": note.date, "author": note.author, "text": note.text})
 
 
 @router.post(
@@ -406,7 +406,7 @@ def set_value(request, slug: str, ref: str, indicator_id: int, payload: schemas.
     added = writing.set_value(action, indicator, payload.dict(), request.auth.user)
     touch([project.pk])
     saved = Indicator.objects.prefetch_related("targets", "values").get(pk=indicator.pk)
-    return (201 if added else 200), rep.indicator(saved)
+    return Status(201 if added else 200, rep.indicator(saved))
 
 
 # --- directory, governance, diagnostic, versions, campaigns -------------------------------------
