@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Header, NinjaAPI, Query, Router, Status
 from ninja.errors import AuthenticationError, HttpError
+from ninja.renderers import JSONRenderer
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
@@ -90,6 +91,12 @@ def anonymous(request):
     return Caller(AnonymousUser())
 
 
+class Utf8Json(JSONRenderer):
+    """French text as it is written (« é », not « \\u00e9 »)."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
     title="Maillage",
     version="1",
@@ -101,6 +108,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_url=None,  # our own page (api/docs/): the stock one loads its scripts from a CDN
     auth=[TokenAuth(), anonymous],
+    renderer=Utf8Json(),
 )
 
 
