@@ -1,0 +1,134 @@
+"""The OpenAPI document: valid OpenAPI 3.1, listing every endpoint; and the API run against it."""
+
+import datetime
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from openapi_spec_validator import validate
+
+from maillage.api.api import api
+
+METHODS = {"get", "post", "put", "patch", "delete"}
+
+
+def _document():
+    return api.get_openapi_schema()
+
+
+def test_the_document_is_valid_openapi_3_1(api_client):
+    served = api_client().get("/api/v1/openapi.json").json()
+    assert served["openapi"].startswith("3.1.")
+    validate(served)  # raises on any error of the document
+
+
+def test_every_endpoint_is_in_the_document():
+    """Every (method, path) ninja routes, and every URL of /api/v1/, is described, and nothing else."""
+    import re
+
+    routed = set()
+    for prefix, router in api._routers:
+        for path, view in router.path_operations.items():
+            full = "/" + "/".join(part for part in (prefix.strip("/"), path.strip("/")) if part)
+            for operation in view.operations:
+                routed |= {(method.lower(), full) for method in operation.methods}
+    paths = _document()["paths"]
+    documented = {(method, path.removeprefix("/api/v1")) for path, item in paths.items() for method in item}
+    assert len(routed) >= 15 and routed == documented
+    urls = {
+        "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(pattern.pattern))
+        for pattern in api.urls[0]
+        if pattern.name not in ("openapi-json", "api-root")  # the document itself, and ninja's root (a 404)
+    }
+    assert urls == {path.removeprefix("/api/v1") for path in paths}
+
+
+def test_the_documentation_page_lists_every_operation(client):
+    html = client.get("/api/v1/docs/").content.decode()
+    for path, item in _document()["paths"].items():
+        for method in item:
+            if method in METHODS:
+                assert f"<code>{path}</code>" in html
+    assert "openapi.json" in html
+
+
+# --- property-based: the API against its own schema ---------------------------------------------
+
+EXAMPLES = 12  # per operation; with the time bound below, the whole run stays within a minute or two
+SECONDS_PER_OPERATION = 20
+
+
+@pytest.mark.django_db
+def test_the_api_holds_to_its_schema(world, api_client, settings_override):
+    """Schemathesis draws requests from the OpenAPI document (query strings, headers, bodies), with a
+    coordinator's read-write token on the published plan's real slug, refs and ids; no answer may be a
+    500, use an undocumented status or content type, or break its response schema."""
+    import schemathesis
+    from schemathesis import GenerationMode
+    from django.core.wsgi import get_wsgi_application
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.specs.openapi.checks import (
+        content_type_conformance,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    schema = schemathesis.openapi.from_dict(_document())
+    schema.app = get_wsgi_application()
+    checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+    slug = world.plan.project.slug
+    indicator = world.plan.actions["guide"].indicators.get().pk
+    headers = {"Authorization": f"Bearer {world.secrets['coordinator_write']}"}
+    def current_etag(suffix):
+        return api_client(world.secrets["coordinator_write"]).get(f"/api/v1/projects/{slug}{suffix}")["ETag"]
+
+    ran = 0
+    modes = [(GenerationMode.POSITIVE, EXAMPLES), (GenerationMode.NEGATIVE, EXAMPLES // 2)]
+    for (mode, examples), result in ((m, r) for r in schema.get_all_operations() for m in modes):
+        operation = result.ok()
+        deadline = time.monotonic() + SECONDS_PER_OPERATION
+        calls = 0
+
+        @given(case=operation.as_strategy(generation_mode=mode))
+        @settings(
+            max_examples=examples,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def run(case):
+            nonlocal ran
+            if time.monotonic() > deadline:
+                return
+            path = case.path_parameters or {}
+            if "slug" in path:
+                path["slug"] = slug
+            if "ref" in path:
+                path["ref"] = "A1"
+            if "indicator_id" in path:
+                path["indicator_id"] = indicator
+            nonlocal calls
+            calls += 1
+            sent = dict(headers)
+            if case.method in ("PATCH", "PUT") and calls % 2:
+                # Every other write carries the current ETag: the random change then reaches the save.
+                url = "/document" if case.method == "PUT" else "/actions/A1"
+                sent["If-Match"] = current_etag(url)
+            response = case.call(headers=sent)
+            case.validate_response(response, checks=checks)
+            ran += 1
+
+        run()
+    assert ran >= 15 * EXAMPLES
+
+
+@pytest.fixture
+def settings_override(settings):
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.MAILLAGE_API_TOKEN_PER_MINUTE = 100_000
+    settings.MAILLAGE_API_ANONYMOUS_PER_MINUTE = 100_000
+    return settings
+
+
+__all__ = ["datetime"]
