@@ -189,7 +189,10 @@ def main():
     server = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True, start_new_session=True)
     rows = []
     try:
-        for _ in range(600):
+        started = time.monotonic()
+        while time.monotonic() - started < 600:  # the first start collects the static files
+            if server.poll() is not None:
+                raise SystemExit(f"le serveur s'est arrêté :\n{server.stderr.read()}")
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=1):
                     break

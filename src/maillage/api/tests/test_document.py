@@ -44,7 +44,9 @@ def test_a_stale_or_missing_if_match_is_refused(world, api_client):
     client = api_client(world.secrets["coordinator_write"])
     read = client.get(_url(world))
     assert client.send("PUT", _url(world), read.content).status_code == 428
-    api_client(world.secrets["contributor_write"]).send("POST", f"/api/v1/projects/{world.plan.project.slug}/actions/A1/notes", {"text": "entre-temps"})
+    api_client(world.secrets["contributor_write"]).send(
+        "POST", f"/api/v1/projects/{world.plan.project.slug}/actions/A1/notes", {"text": "entre-temps"}
+    )
     stale = client.send("PUT", _url(world), read.content, HTTP_IF_MATCH=read["ETag"])
     assert stale.status_code == 412
     assert stale.json()["error"]["code"] == "version_conflict"

@@ -79,4 +79,8 @@ def test_every_read_fetches_the_same_rows_when_other_projects_grow(fetched, api_
     assert extra["body"].pk
     for url in urls:
         after = _measure(fetched, member, url)
-        assert (after.rows, after.queries) == (before[url].rows, before[url].queries), (url, str(before[url]), str(after))
+        assert (after.rows, after.queries) == (before[url].rows, before[url].queries), (
+            url,
+            str(before[url]),
+            str(after),
+        )

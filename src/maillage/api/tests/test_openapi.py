@@ -64,8 +64,8 @@ def test_the_api_holds_to_its_schema(world, api_client, settings_override):
     coordinator's read-write token on the published plan's real slug, refs and ids; no answer may be a
     500, use an undocumented status or content type, or break its response schema."""
     import schemathesis
-    from schemathesis import GenerationMode
     from django.core.wsgi import get_wsgi_application
+    from schemathesis import GenerationMode
     from schemathesis.checks import not_a_server_error
     from schemathesis.specs.openapi.checks import (
         content_type_conformance,
@@ -79,6 +79,7 @@ def test_the_api_holds_to_its_schema(world, api_client, settings_override):
     slug = world.plan.project.slug
     indicator = world.plan.actions["guide"].indicators.get().pk
     headers = {"Authorization": f"Bearer {world.secrets['coordinator_write']}"}
+
     def current_etag(suffix):
         return api_client(world.secrets["coordinator_write"]).get(f"/api/v1/projects/{slug}{suffix}")["ETag"]
 
@@ -97,7 +98,7 @@ def test_the_api_holds_to_its_schema(world, api_client, settings_override):
             database=None,
             suppress_health_check=list(HealthCheck),
         )
-        def run(case):
+        def run(case, deadline=deadline):
             nonlocal ran
             if time.monotonic() > deadline:
                 return

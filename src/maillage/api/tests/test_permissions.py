@@ -27,7 +27,7 @@ PRIVATE_READS = ["/bodies", "/meetings", "/diagnostic", "/versions", "/campaigns
 def expected_published(caller: str) -> dict:
     """The status each caller gets from each operation on the published plan."""
     if caller in ("expired", "revoked"):
-        return {op: 401 for op in OPERATIONS}
+        return dict.fromkeys(OPERATIONS, 401)
     table = {"GET /projects": 200}
     for suffix in PUBLIC_READS:
         table[f"GET {suffix or '/'}"] = 200
@@ -86,7 +86,9 @@ def run(world, api_client, caller, project) -> dict:
     got["PATCH /actions/A3"] = client.send(
         "PATCH", f"{base}/actions/A3", {"context": "Nouveau contexte"}, HTTP_IF_MATCH=etag("A3")
     ).status_code
-    got["POST /actions/A1/notes"] = client.send("POST", f"{base}/actions/A1/notes", {"text": "Point d'étape"}).status_code
+    got["POST /actions/A1/notes"] = client.send(
+        "POST", f"{base}/actions/A1/notes", {"text": "Point d'étape"}
+    ).status_code
     got["POST /actions/A1/values"] = client.send(
         "POST", f"{base}/actions/A1/indicators/{indicator}/values", {"period": "2026", "value": 40}
     ).status_code
@@ -108,11 +110,11 @@ def test_private_plan_of_another_project(world, api_client, caller):
     each of its operations (a private project's existence is not told); bad tokens 401."""
     got = run(world, api_client, caller, world.other.project)
     if caller in ("expired", "revoked"):
-        expected = {op: 401 for op in OPERATIONS}
+        expected = dict.fromkeys(OPERATIONS, 401)
     elif caller == "other_coordinator_write":
         expected = expected_published("coordinator_write")
     else:
-        expected = {op: 404 for op in OPERATIONS}
+        expected = dict.fromkeys(OPERATIONS, 404)
         expected["GET /projects"] = 200
     assert got == expected
 

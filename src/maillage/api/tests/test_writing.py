@@ -40,9 +40,7 @@ def test_a_patch_goes_through_the_sheet_form_and_the_history_names_the_token_own
     guide = world.plan.actions["guide"]
     client = api_client(world.secrets["contributor_write"])
     etag = client.get(_url(world))["ETag"]
-    response = client.send(
-        "PATCH", _url(world), {"status": "blocked", "obstacles": "Pas de salle"}, HTTP_IF_MATCH=etag
-    )
+    response = client.send("PATCH", _url(world), {"status": "blocked", "obstacles": "Pas de salle"}, HTTP_IF_MATCH=etag)
     assert response.status_code == 200, response.content
     guide.refresh_from_db()
     assert (guide.status, guide.obstacles) == ("blocked", "Pas de salle")
@@ -74,7 +72,9 @@ def test_notes_and_indicator_values_are_signed_and_kept_in_the_history(world, ap
     client = api_client(world.secrets["contributor_write"])
     note = client.send("POST", _url(world) + "/notes", {"text": "Réunion avec la CAF", "date": "2026-01-15"})
     assert note.status_code == 201, note.content
-    assert FollowUpNote.objects.filter(action=guide, text="Réunion avec la CAF", author_user=world.users["contributor"]).exists()
+    assert FollowUpNote.objects.filter(
+        action=guide, text="Réunion avec la CAF", author_user=world.users["contributor"]
+    ).exists()
     values_url = _url(world) + f"/indicators/{indicator.pk}/values"
     added = client.send("POST", values_url, {"period": "2026", "value": 30.5, "comment": "Mesuré en juin"})
     assert added.status_code == 201, added.content
@@ -91,14 +91,20 @@ def test_notes_and_indicator_values_are_signed_and_kept_in_the_history(world, ap
     assert refused.status_code == 422
     assert refused.json()["error"]["details"][0]["path"] == "$.value"
     other_indicator = world.other.actions["guide"].indicators.get().pk
-    assert client.send("POST", _url(world) + f"/indicators/{other_indicator}/values", {"period": "2026"}).status_code == 404
+    assert (
+        client.send("POST", _url(world) + f"/indicators/{other_indicator}/values", {"period": "2026"}).status_code
+        == 404
+    )
 
 
 def test_a_stale_if_match_on_a_value_gets_412(world, api_client):
     indicator = world.plan.actions["guide"].indicators.get()
     client = api_client(world.secrets["coordinator_write"])
     response = client.send(
-        "POST", _url(world) + f"/indicators/{indicator.pk}/values", {"period": "2030", "value": 1}, HTTP_IF_MATCH='"999"'
+        "POST",
+        _url(world) + f"/indicators/{indicator.pk}/values",
+        {"period": "2030", "value": 1},
+        HTTP_IF_MATCH='"999"',
     )
     assert response.status_code == 412
     assert not IndicatorValue.objects.filter(indicator=indicator, period="2030").exists()
