@@ -8,6 +8,7 @@ optimistic locking and history. No second save path, no second set of rules.
 import datetime
 
 from django.db import IntegrityError
+from django.utils.translation import gettext_lazy as _
 
 from maillage.actions import editing
 from maillage.actions.forms import (
@@ -19,6 +20,7 @@ from maillage.actions.forms import (
     TargetFormSet,
     ValueFormSet,
 )
+from maillage.actions.vocabulary import Status
 from maillage.evaluation.models import IndicatorTarget, IndicatorValue
 
 from .errors import ApiError
@@ -61,7 +63,12 @@ def _problems(*forms) -> list[dict]:
 
 
 def patch_action(action, changes: dict, user, expected: int):
-    """Save the changed fields of the sheet through its edit form, as version ``expected``."""
+    """Save the changed fields of the sheet through its edit form, as version ``expected``; a change of
+    the status alone is the UI's quick status change (one field, checked against ``expected`` too)."""
+    if set(changes) == {"status"}:
+        if changes["status"] not in Status.values:
+            raise ApiError("invalid_request", details=[{"path": "$.status", "message": str(_("valeur non permise"))}])
+        return editing.change_status(action, changes["status"], user, expected_version=expected)
     project = action.project
     kwargs = {"form_kwargs": {"project": project}}
     current = ActionForm(instance=action, project=project, initial={"version": action.version})
