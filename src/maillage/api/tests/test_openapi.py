@@ -6,7 +6,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from openapi_spec_validator import validate
 
+from maillage.actions.models import Action
+from maillage.api import api as api_module
 from maillage.api.api import api
+from maillage.projects.models import Project
 
 METHODS = {"get", "post", "put", "patch", "delete"}
 
@@ -58,12 +61,14 @@ SECONDS_PER_OPERATION = 20
 
 
 @pytest.mark.django_db
-def test_the_api_holds_to_its_schema(world, api_client, settings_override):
+def test_the_api_holds_to_its_schema(world, settings_override):
     """Schemathesis draws requests from the OpenAPI document (query strings, headers, bodies), with a
     coordinator's read-write token on the published plan's real slug, refs and ids; no answer may be a
     500, use an undocumented status or content type, or break its response schema."""
     import schemathesis
+    from django.core import signals
     from django.core.wsgi import get_wsgi_application
+    from django.db import close_old_connections
     from schemathesis import GenerationMode
     from schemathesis.checks import not_a_server_error
     from schemathesis.specs.openapi.checks import (
@@ -80,7 +85,10 @@ def test_the_api_holds_to_its_schema(world, api_client, settings_override):
     headers = {"Authorization": f"Bearer {world.secrets['coordinator_write']}"}
 
     def current_etag(suffix):
-        return api_client(world.secrets["coordinator_write"]).get(f"/api/v1/projects/{slug}{suffix}")["ETag"]
+        """Read from the database, not through the test client (which reconnects the signal cut below)."""
+        if suffix == "/document":
+            return api_module._document(Project.objects.get(slug=slug))[1]
+        return f'"{Action.objects.get(project__slug=slug, ref="A1").version}"'
 
     counts = {"ran": 0}
 
@@ -119,9 +127,17 @@ def test_the_api_holds_to_its_schema(world, api_client, settings_override):
 
         run()
 
-    for result in schema.get_all_operations():
-        explore(result.ok(), GenerationMode.POSITIVE, EXAMPLES)
-        explore(result.ok(), GenerationMode.NEGATIVE, EXAMPLES // 2)
+    # The WSGI handler closes the database connection after each request; the test client does not, and
+    # neither may this run: on PostgreSQL the test's transaction lives on that connection.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        for result in schema.get_all_operations():
+            explore(result.ok(), GenerationMode.POSITIVE, EXAMPLES)
+            explore(result.ok(), GenerationMode.NEGATIVE, EXAMPLES // 2)
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
     ran = counts["ran"]
     assert ran >= 15 * EXAMPLES
 
