@@ -335,6 +335,15 @@ def _action(project, ref):
     return action
 
 
+def _target(project, ref):
+    """The action a write changes: its row alone (the whole fiche is read once, for the answer)."""
+    action = Action.objects.filter(project=project, ref=ref).first()
+    if action is None:
+        raise Http404
+    action.project = project
+    return action
+
+
 def _etag(action) -> str:
     return f'"{action.version}"'
 
@@ -368,7 +377,7 @@ def patch_action(
     """Change le statut, l'intitulé ou des sections de la fiche. If-Match obligatoire (l'ETag lu) ;
     une version périmée reçoit 412 avec l'état actuel. L'historique nomme le titulaire du jeton."""
     project, access = _project(request, slug)
-    action = _action(project, ref)
+    action = _target(project, ref)
     _may_write(request, access.can_edit_action(action))
     _expected(request, _etag(action), required=True, state=_member_state(project, ref))
     changes = payload.dict(exclude_unset=True)
@@ -389,7 +398,7 @@ def patch_action(
 def add_note(request, slug: str, ref: str, payload: schemas.NoteIn):
     """Ajoute une note de suivi, signée du titulaire du jeton (et gardée dans l'historique)."""
     project, access = _project(request, slug)
-    action = _action(project, ref)
+    action = _target(project, ref)
     _may_write(request, access.can_edit_action(action))
     _expected(request, _etag(action), required=False, state=_member_state(project, ref))
     note = writing.add_note(action, payload.dict(), request.auth.user)
@@ -405,7 +414,7 @@ def set_value(request, slug: str, ref: str, indicator_id: int, payload: schemas.
     """Enregistre la valeur d'un indicateur pour une période : remplace celle de la même période (200)
     ou l'ajoute (201). If-Match facultatif (la version de la fiche)."""
     project, access = _project(request, slug)
-    action = _action(project, ref)
+    action = _target(project, ref)
     _may_write(request, access.can_edit_action(action))
     _expected(request, _etag(action), required=False, state=_member_state(project, ref))
     indicator = Indicator.objects.filter(action=action, pk=indicator_id).first()
