@@ -6,12 +6,15 @@ saves by ``actions.editing`` through ``writing``; the interchange document by ``
 """
 
 import hashlib
+import json
 import logging
 import math
 from dataclasses import dataclass
+from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
@@ -20,6 +23,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
+from pydantic import TypeAdapter
 
 from maillage.accounts.access import access_for, member_projects, readable_projects
 from maillage.actions.filtering import filter_actions
@@ -33,7 +37,7 @@ from maillage.interchange.replacing import HasHistory, replace_plan
 from maillage.interchange.validation import InvalidDocument, Problem, parse
 from maillage.partners.models import Organisation
 from maillage.projects.models import Node, Project
-from maillage.projects.stamp import touch
+from maillage.projects.stamp import published_stamp, touch
 from maillage.versions.models import Version
 
 from . import representation as rep
@@ -216,6 +220,40 @@ PageSize = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Éléments par 
 IfMatch = Header(None, alias="If-Match", description="L'ETag lu avec la ressource (obligatoire pour PUT et PATCH).")
 
 
+# --- visitors' answers from the cache ---------------------------------------------------------------
+
+VISITORS_TIMEOUT = 600  # the key holds the plan's stamp: a change is seen at once; this bounds an entry's life
+
+
+def for_visitors(shape):
+    """Serve an anonymous read of a published plan from the cache, under the plan's stamp
+    (``projects.stamp``, as ``publication.caching`` serves the public pages): every visitor reads the same
+    answer, rendered once per change of the plan. The rate limit and the token check ran before (auth)."""
+    adapter = TypeAdapter(shape)
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, slug, *args, **kwargs):
+            if not request.auth.anonymous:
+                return view(request, slug, *args, **kwargs)
+            stamp = published_stamp(slug)
+            if not stamp:  # not a published plan: the view answers (404)
+                return view(request, slug, *args, **kwargs)
+            raw = f"api|{request.get_full_path()}|{stamp}"
+            key = "api:visitors:" + hashlib.sha256(raw.encode()).hexdigest()
+            body = cache.get(key)
+            if body is None:
+                result = view(request, slug, *args, **kwargs)
+                data = adapter.dump_python(adapter.validate_python(result), mode="json", exclude_unset=True)
+                body = json.dumps(data, ensure_ascii=False)
+                cache.set(key, body, timeout=VISITORS_TIMEOUT)
+            return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+        return wrapper
+
+    return decorator
+
+
 # --- projects -------------------------------------------------------------------------------------
 
 router = Router()
@@ -242,6 +280,7 @@ def list_projects(request, page: int = PageNumber, taille: int = PageSize):
 
 
 @router.get("/projects/{slug}", response={200: schemas.Project, **ERRORS}, exclude_unset=True, tags=["projets"])
+@for_visitors(schemas.Project)
 def get_project(request, slug: str):
     """Un projet, avec son projet parent et ses projets déclinés."""
     project, access = _project(request, slug)
@@ -250,6 +289,7 @@ def get_project(request, slug: str):
 
 
 @router.get("/projects/{slug}/tree", response={200: schemas.Tree, **ERRORS}, exclude_unset=True, tags=["projets"])
+@for_visitors(schemas.Tree)
 def get_tree(request, slug: str):
     """Les niveaux de l'arborescence et tous ses nœuds, avec les actions placées sous chacun."""
     project, access = _project(request, slug)
@@ -283,6 +323,7 @@ def _parents_first(nodes):
 
 
 @router.get("/projects/{slug}/levels", response={200: list[schemas.Level], **ERRORS}, tags=["projets"])
+@for_visitors(list[schemas.Level])
 def get_levels(request, slug: str):
     """Les niveaux de l'arborescence du projet (« Axe », « Objectif »…), du plus haut au plus bas."""
     project, _access = _project(request, slug)
@@ -315,6 +356,7 @@ class ActionFilters(schemas.Schema):
 @router.get(
     "/projects/{slug}/actions", response={200: schemas.ActionPage, **ERRORS}, exclude_unset=True, tags=["actions"]
 )
+@for_visitors(schemas.ActionPage)
 def list_actions(request, slug: str, filters: Query[ActionFilters], page: int = PageNumber, taille: int = PageSize):
     """Les fiches actions du projet, filtrées et triées avec les paramètres de la liste des actions."""
     project, access = _project(request, slug)
@@ -355,6 +397,7 @@ def _member_state(project, ref):
 @router.get(
     "/projects/{slug}/actions/{ref}", response={200: schemas.Action, **ERRORS}, exclude_unset=True, tags=["actions"]
 )
+@for_visitors(schemas.Action)
 def get_action(request, slug: str, ref: str, response: HttpResponse):
     """Une fiche action entière : sections, partenaires et rôles, budget, indicateurs avec cibles et
     valeurs, notes de suivi. Pour un membre, l'en-tête ETag porte sa version."""
@@ -435,6 +478,7 @@ def set_value(request, slug: str, ref: str, indicator_id: int, payload: schemas.
     exclude_unset=True,
     tags=["annuaire"],
 )
+@for_visitors(schemas.OrganisationPage)
 def list_organisations(request, slug: str, page: int = PageNumber, taille: int = PageSize):
     """L'annuaire du projet : les organisations (un visiteur n'en lit que le nom, le sigle et le type)."""
     project, access = _project(request, slug)

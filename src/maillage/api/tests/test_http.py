@@ -48,3 +48,21 @@ def test_tokens_are_limited_each_on_its_own(world, api_client, settings):
     first = api_client(world.secrets["coordinator_read"])
     assert [first.get("/api/v1/projects").status_code for _ in range(3)] == [200, 200, 429]
     assert api_client(world.secrets["coordinator_write"]).get("/api/v1/projects").status_code == 200
+
+
+def test_visitors_read_a_cached_answer_until_the_plan_changes(world, api_client, fetched):
+    slug = world.plan.project.slug
+    url = f"/api/v1/projects/{slug}/actions/A1"
+    visitor = api_client()
+    first = visitor.get(url)
+    with fetched() as measure:
+        again = visitor.get(url)
+    assert again.json() == first.json()
+    assert measure.queries == 0  # the stamp and the answer come from the cache
+    coordinator = api_client(world.secrets["coordinator_write"])
+    etag = coordinator.get(url)["ETag"]
+    changed = coordinator.send("PATCH", url, {"context": "Un contexte revu"}, HTTP_IF_MATCH=etag)
+    assert changed.status_code == 200
+    assert visitor.get(url).json()["context"] == "Un contexte revu"
+    # A member is never served the visitors' answer.
+    assert "leads" in coordinator.get(url).json()
