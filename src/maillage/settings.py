@@ -15,6 +15,7 @@ import os
 import warnings
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -104,6 +105,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "maillage.accounts",
+    "maillage.proconnect",
     "maillage.territories",
     "maillage.partners",
     "maillage.projects",
@@ -124,6 +126,7 @@ INSTALLED_APPS = [
     "maillage.backups",
     "maillage.search",
     "maillage.server",
+    "maillage.webhooks",
     "maillage.api",
 ]
 
@@ -207,6 +210,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account or address
     "maillage.accounts.backends.UsernameOrEmailBackend",
+    # Only ProConnect's callback reaches it (maillage.proconnect); a password sign-in costs it nothing.
+    "maillage.proconnect.backend.ProConnectBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -260,7 +265,7 @@ TASKS = {
         "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
         if os.environ.get("MAILLAGE_TASKS_IMMEDIATE") == "1"
         else "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "imports", "exports"],
+        "QUEUES": ["default", "imports", "exports", "webhooks"],
     }
 }
 
@@ -271,6 +276,14 @@ MAILLAGE_DIGEST_HOUR = int(os.environ.get("MAILLAGE_DIGEST_HOUR", "7"))
 
 # Where Maillage is served, for the addresses it prints (calendar subscriptions).
 MAILLAGE_BASE_URL = os.environ.get("MAILLAGE_BASE_URL", "http://127.0.0.1:8000")
+
+# The open data of the published plans (docs/opendata.md): the licence of the files, and who the
+# catalogue names as its publisher. Licence Ouverte 2.0 is the French State's licence for open data.
+MAILLAGE_OPEN_DATA_LICENSE = os.environ.get(
+    "MAILLAGE_OPEN_DATA_LICENSE", "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+)
+MAILLAGE_OPEN_DATA_PUBLISHER = os.environ.get("MAILLAGE_OPEN_DATA_PUBLISHER", "Maillage")
+MAILLAGE_OPEN_DATA_TITLE = os.environ.get("MAILLAGE_OPEN_DATA_TITLE", "Plans publiés sur Maillage")
 
 # --- Uploads: every bound is checked before the file is parsed (maillage.imports.limits) -------------
 # Imported files larger than this are refused before they are read (bytes).
@@ -308,6 +321,23 @@ MAILLAGE_EXPORTS_TOTAL = env_int("MAILLAGE_EXPORTS_TOTAL", 20)
 MAILLAGE_IMPORTS_PER_USER = env_int("MAILLAGE_IMPORTS_PER_USER", 3)
 MAILLAGE_IMPORTS_TOTAL = env_int("MAILLAGE_IMPORTS_TOTAL", 20)
 
+# Geocoding and the map (docs/territories.md). The geocoder is the Géoplateforme's (successor of
+# api-adresse.data.gouv.fr); an empty URL means none: directory entries go to their commune's centre
+# (COG file, offline). A result scored below MAILLAGE_GEOCODER_MIN_SCORE is not kept.
+MAILLAGE_GEOCODER_URL = os.environ.get("MAILLAGE_GEOCODER_URL", "https://data.geopf.fr/geocodage")
+MAILLAGE_GEOCODER_MIN_SCORE = float(os.environ.get("MAILLAGE_GEOCODER_MIN_SCORE") or 0.5)
+MAILLAGE_GEOCODER_TIMEOUT = float(os.environ.get("MAILLAGE_GEOCODER_TIMEOUT") or 10)
+MAILLAGE_GEOCODER_RETRIES = env_int("MAILLAGE_GEOCODER_RETRIES", 2)
+MAILLAGE_GEOCODER_BACKOFF = float(os.environ.get("MAILLAGE_GEOCODER_BACKOFF") or 0.5)
+MAILLAGE_GEOCODER_BATCH_SIZE = env_int("MAILLAGE_GEOCODER_BATCH_SIZE", 200)
+# Map tiles ({z}/{x}/{y} template, plan IGN by default); empty: no tiles, the shipped commune outlines only.
+MAILLAGE_MAP_TILES_URL = os.environ.get(
+    "MAILLAGE_MAP_TILES_URL",
+    "https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2"
+    "&STYLE=normal&TILEMATRIXSET=PM&FORMAT=image/png&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}",
+)
+MAILLAGE_MAP_TILES_ATTRIBUTION = os.environ.get("MAILLAGE_MAP_TILES_ATTRIBUTION", "© IGN – Plan IGN")
+
 # --- Sign-in: django-axes locks an account, or an address, after repeated failures ------------------
 AXES_FAILURE_LIMIT = env_int("MAILLAGE_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("MAILLAGE_LOGIN_COOLOFF_MINUTES", 15))
@@ -326,18 +356,27 @@ MAILLAGE_PASSWORD_RESETS_PER_EMAIL = env_int("MAILLAGE_PASSWORD_RESETS_PER_EMAIL
 MAILLAGE_API_TOKEN_PER_MINUTE = env_int("MAILLAGE_API_TOKEN_PER_MINUTE", 600)
 MAILLAGE_API_ANONYMOUS_PER_MINUTE = env_int("MAILLAGE_API_ANONYMOUS_PER_MINUTE", 120)
 
+
 # --- Content Security Policy (django-csp): scripts only from Maillage's own static files -------------
 # Every script is a file (DSFR, htmx, the DSFR charts, home/static/maillage/*.js): no inline script, no
 # on…= handler, no hx-on, no eval (htmx's allowEval is off in base.html). Style sheets are files too;
 # style="" attributes are allowed (the public plan's progress bar sizes its parts with them): they run
 # nothing, and a <style> element, which could read the page with selectors, stays refused.
+def _tile_origin(url: str) -> list[str]:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme in ("http", "https") and parts.netloc else []
+
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "style-src-attr": ["'unsafe-inline'"],
-        "img-src": ["'self'", "data:"],
+        # The map's tiles (MAILLAGE_MAP_TILES_URL) are images from the tile server's origin.
+        "img-src": ["'self'", "data:", *_tile_origin(MAILLAGE_MAP_TILES_URL)],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
@@ -346,6 +385,33 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# --- ProConnect (OpenID Connect): the button appears once the issuer and the client are set ----------
+# The endpoints come from {issuer}/.well-known/openid-configuration (docs/proconnect.md). Production:
+# https://proconnect.gouv.fr/api/v2 ; integration: https://fca.integ01.dev-agentconnect.fr/api/v2
+MAILLAGE_PROCONNECT_ISSUER = os.environ.get("MAILLAGE_PROCONNECT_ISSUER", "").strip().rstrip("/")
+MAILLAGE_PROCONNECT_CLIENT_ID = os.environ.get("MAILLAGE_PROCONNECT_CLIENT_ID", "").strip()
+MAILLAGE_PROCONNECT_CLIENT_SECRET = os.environ.get("MAILLAGE_PROCONNECT_CLIENT_SECRET", "")
+MAILLAGE_PROCONNECT_SCOPES = os.environ.get("MAILLAGE_PROCONNECT_SCOPES", "openid email given_name usual_name")
+# The algorithm the ID token and the userinfo are signed with, as registered at ProConnect.
+MAILLAGE_PROCONNECT_SIGN_ALGO = os.environ.get("MAILLAGE_PROCONNECT_SIGN_ALGO", "RS256")
+MAILLAGE_PROCONNECT_TIMEOUT = env_int("MAILLAGE_PROCONNECT_TIMEOUT", 10)
+# Refuse an address without email_verified=true (another provider than ProConnect, which sends no such claim).
+MAILLAGE_PROCONNECT_REQUIRE_EMAIL_VERIFIED = env_flag("MAILLAGE_PROCONNECT_REQUIRE_EMAIL_VERIFIED", False)
+if MAILLAGE_PROCONNECT_ISSUER:
+    # The sign-out form is redirected to ProConnect's end_session_endpoint: CSP's form-action must allow it.
+    _issuer = urlsplit(MAILLAGE_PROCONNECT_ISSUER)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_issuer.scheme}://{_issuer.netloc}")
+
+# --- Webhooks (maillage.webhooks, docs/webhooks.md) ---------------------------------------------------
+# Seconds a receiver has to answer one attempt; failed deliveries in a row before a subscription is
+# disabled; days the delivery log is kept. Private and local addresses are refused (SSRF) unless this
+# flag is on (a receiver on the same private network; the tests' local receiver).
+MAILLAGE_WEBHOOK_TIMEOUT = env_int("MAILLAGE_WEBHOOK_TIMEOUT", 10)
+MAILLAGE_WEBHOOK_DISABLE_AFTER = env_int("MAILLAGE_WEBHOOK_DISABLE_AFTER", 5)
+MAILLAGE_WEBHOOK_LOG_DAYS = env_int("MAILLAGE_WEBHOOK_LOG_DAYS", 30)
+MAILLAGE_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_flag("MAILLAGE_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
+MAILLAGE_WEBHOOKS_PER_PROJECT = env_int("MAILLAGE_WEBHOOKS_PER_PROJECT", 10)
 
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Maillage <ne-pas-repondre@maillage.example>")
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

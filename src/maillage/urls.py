@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", choose_language, name="set_language"),
     path("", include("maillage.accounts.urls")),
+    path("", include("maillage.proconnect.urls")),
     path("", include("maillage.home.urls")),
     path("", include("maillage.publication.urls")),
     path("", include("maillage.projects.urls")),
@@ -24,6 +25,8 @@ urlpatterns = [
     path("", include("maillage.evaluation.urls")),
     path("", include("maillage.documents.urls")),
     path("", include("maillage.partners.urls")),
+    path("", include("maillage.partners.map_urls")),
+    path("", include("maillage.territories.urls")),
     path("", include("maillage.governance.urls")),
     path("", include("maillage.diagnostic.urls")),
     path("", include("maillage.imports.urls")),
@@ -32,5 +35,6 @@ urlpatterns = [
     path("", include("maillage.frameworks.urls")),
     path("", include("maillage.search.urls")),
     path("", include("maillage.library.urls")),
+    path("", include("maillage.webhooks.urls")),
     path("", include("maillage.api.urls")),
 ]

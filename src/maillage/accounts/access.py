@@ -30,23 +30,30 @@ class Access:
     user: object
     role: str | None
     led_action_ids: set[int] = field(default_factory=set)
+    organisation_id: int | None = None  # a partner's organisation in the project's directory
     # False for a read-only API token (``maillage.api``): the member reads as their role lets them and
     # writes nothing, whatever the role.
     writable: bool = True
 
     @property
-    def can_read(self) -> bool:
-        return self.role is not None or self.project.published
+    def is_member(self) -> bool:
+        """A member sees the private side: people's contact details, notes, history. A partner does not:
+        they see their organisation's actions, through their own space."""
+        return self.role is not None and self.role != Role.PARTNER
 
     @property
-    def is_member(self) -> bool:
-        """A member sees the private side: people's contact details, notes, history."""
-        return self.role is not None
+    def is_partner(self) -> bool:
+        return self.role == Role.PARTNER and self.organisation_id is not None
+
+    @property
+    def can_read(self) -> bool:
+        return self.is_member or self.project.published
 
     @property
     def is_public(self) -> bool:
-        """A visitor of a published project: only the public pages, no personal data."""
-        return self.role is None and self.project.published
+        """A visitor of a published project (a partner too, outside their space): only the public pages,
+        no personal data."""
+        return not self.is_member and self.project.published
 
     @property
     def can_manage(self) -> bool:
@@ -55,7 +62,7 @@ class Access:
 
     @property
     def can_comment(self) -> bool:
-        return self.role is not None
+        return self.is_member
 
     @property
     def can_contribute(self) -> bool:
@@ -83,13 +90,19 @@ class Access:
         matters. A visitor of a published plan reads what its public pages show (``versions.reading``)."""
         return self.is_member
 
+    @property
+    def may_manage_webhooks(self) -> bool:
+        """Subscribe addresses to the project's events, read their secrets and delivery log: the webhooks
+        send the plan's changes out of Maillage, which is the coordination's decision."""
+        return self.can_manage
+
 
 def may_use_admin(user) -> bool:
     """Only superusers open the Django admin: it shows every project unfiltered (see ``admin_site``)."""
     return bool(user.is_active and user.is_superuser)
 
 
-STRONGEST_FIRST = [Role.NETWORK_ADMIN, Role.COORDINATOR, Role.CONTRIBUTOR, Role.READER]
+STRONGEST_FIRST = [Role.NETWORK_ADMIN, Role.COORDINATOR, Role.CONTRIBUTOR, Role.READER, Role.PARTNER]
 
 
 def _ancestor_ids(project: Project) -> list[int]:
@@ -118,11 +131,20 @@ def access_for(user, project: Project, *, writable: bool = True) -> Access:
     """``writable=False``: the same reads, no write (a read-only API token)."""
     role = role_in(user, project)
     led = set()
+    organisation_id = None
     if role == Role.CONTRIBUTOR:
         led = set(
             project.actions.filter(Q(leads__user=user) | Q(parent__leads__user=user)).values_list("pk", flat=True)
         )
-    return Access(project=project, user=user, role=role, led_action_ids=led, writable=writable)
+    elif role == Role.PARTNER:
+        organisation_id = (
+            Membership.objects.filter(user=user, project=project, role=Role.PARTNER)
+            .values_list("organisation_id", flat=True)
+            .first()
+        )
+    return Access(
+        project=project, user=user, role=role, led_action_ids=led, organisation_id=organisation_id, writable=writable
+    )
 
 
 def _member_q(user, roles=None) -> Q:
@@ -131,7 +153,7 @@ def _member_q(user, roles=None) -> Q:
     from maillage.projects.network import descendants_q
 
     memberships = Membership.objects.filter(user=user)
-    direct = memberships.filter(role__in=roles) if roles else memberships
+    direct = memberships.filter(role__in=roles) if roles else memberships.exclude(role=Role.PARTNER)
     networks = memberships.filter(role=Role.NETWORK_ADMIN).values("project_id")
     return Q(pk__in=direct.values("project_id")) | descendants_q(networks)
 
@@ -231,3 +253,71 @@ def may_read_network(access: Access) -> bool:
 
 
 NETWORK_DEPTH = MAX_NETWORK_DEPTH  # re-exported: how deep the access rules reach
+
+
+# Partners ----------------------------------------------------------------------------------------
+# A partner acts for one organisation of the directory: they read the actions it takes part in (their
+# public sections), propose corrections to its entry, add its events to the shared calendar, and write
+# follow-up notes where it leads or operates. Nothing else of the project is theirs to read.
+
+PARTNER_NOTE_ROLES = ("lead", "operational")
+
+
+def partner_projects(user):
+    """The projects where the user is a partner (their partner spaces)."""
+    if not user.is_authenticated:
+        return Project.objects.none()
+    return Project.objects.filter(
+        pk__in=Membership.objects.filter(user=user, role=Role.PARTNER, organisation__isnull=False).values("project_id")
+    )
+
+
+def partner_actions(access: Access):
+    """The actions the partner's organisation takes part in (a partner line, or the structure pilote)."""
+    from maillage.actions.models import Action
+
+    if not access.is_partner:
+        return Action.objects.none()
+    org = access.organisation_id
+    return (
+        Action.objects.filter(project=access.project)
+        .filter(Q(partner_roles__organisation_id=org) | Q(lead_organisation_id=org))
+        .distinct()
+    )
+
+
+def may_partner_read_action(access: Access, action) -> bool:
+    return (
+        access.is_partner
+        and action.project_id == access.project.pk
+        and partner_actions(access).filter(pk=action.pk).exists()
+    )
+
+
+def may_partner_note(access: Access, action) -> bool:
+    """Follow-up notes where the organisation leads or operates (a funder or a relay reads only)."""
+    if not access.is_partner or action.project_id != access.project.pk:
+        return False
+    if action.lead_organisation_id == access.organisation_id:
+        return True
+    return action.partner_roles.filter(organisation_id=access.organisation_id, role__in=PARTNER_NOTE_ROLES).exists()
+
+
+def may_propose_entry(access: Access, organisation) -> bool:
+    return (
+        access.is_partner and organisation.pk == access.organisation_id and organisation.project_id == access.project.pk
+    )
+
+
+def may_add_partner_event(access: Access) -> bool:
+    return access.is_partner
+
+
+def may_remove_partner_event(access: Access, event) -> bool:
+    if event.project_id != access.project.pk:
+        return False
+    return access.can_manage or (access.is_partner and event.organisation_id == access.organisation_id)
+
+
+def may_decide_proposal(access: Access, proposal) -> bool:
+    return access.can_manage and proposal.organisation.project_id == access.project.pk

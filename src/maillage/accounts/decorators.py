@@ -17,6 +17,7 @@ COMMENT = "comment"
 CONTRIBUTE = "contribute"
 MANAGE = "manage"
 MEMBER = "member"
+PARTNER = "partner"  # the partner space: a partner of the project acting for their organisation
 
 
 def _allowed(access, need: str) -> bool:
@@ -26,6 +27,7 @@ def _allowed(access, need: str) -> bool:
         COMMENT: access.can_comment,
         CONTRIBUTE: access.can_contribute,
         MANAGE: access.can_manage,
+        PARTNER: access.is_partner,
     }[need]
 
 
@@ -49,6 +51,8 @@ def project_view(need: str = MEMBER, public: str | None = "public-plan", changes
             project = get_object_or_404(Project.objects.select_related("parent__parent", "territory"), slug=slug)
             access = access_for(request.user, project)
             if not _allowed(access, need):
+                if access.is_partner and request.method in ("GET", "HEAD") and not request.htmx:
+                    return redirect("partner-space", slug)  # a partner's pages are their space
                 if access.is_public and public and request.method in ("GET", "HEAD") and not request.htmx:
                     return redirect(public, slug, *args, *kwargs.values())
                 if not request.user.is_authenticated:

@@ -26,7 +26,7 @@ MANAGERS = (Role.COORDINATOR, Role.NETWORK_ADMIN)
 
 def grantable_roles(access) -> list[tuple[str, str]]:
     """Roles this manager may give: a network's admin role only by someone who already holds it."""
-    roles = [Role.COORDINATOR, Role.CONTRIBUTOR, Role.READER]
+    roles = [Role.COORDINATOR, Role.CONTRIBUTOR, Role.READER, Role.PARTNER]
     if access.role == Role.NETWORK_ADMIN or getattr(access.user, "is_superuser", False):
         roles.append(Role.NETWORK_ADMIN)
     return [(role.value, role.label) for role in roles]
@@ -73,9 +73,16 @@ def send_invitation(user: User, project, inviter, base_url: str) -> None:
 
 
 @transaction.atomic
-def add_member(project, identifier: str, role: str, *, inviter, base_url: str) -> tuple[Membership, bool]:
-    """Give ``role`` to the account named by username or e-mail; invite a new e-mail. Returns (membership, invited)."""
+def add_member(
+    project, identifier: str, role: str, *, inviter, base_url: str, organisation=None
+) -> tuple[Membership, bool]:
+    """Give ``role`` to the account named by username or e-mail; invite a new e-mail. Returns (membership, invited).
+    A partner acts for ``organisation``, an entry of this project's directory."""
     identifier = identifier.strip()
+    if role == Role.PARTNER and (organisation is None or organisation.project_id != project.pk):
+        raise ValidationError(
+            {"organisation": _("Choisissez l’organisation de l’annuaire pour laquelle agit ce partenaire.")}
+        )
     if not identifier:
         raise ValidationError({"identifier": _("Saisissez un identifiant ou une adresse électronique.")})
     user = find_user(identifier)
@@ -102,7 +109,9 @@ def add_member(project, identifier: str, role: str, *, inviter, base_url: str) -
                 % {"user": user.get_username(), "role": existing.get_role_display()}
             }
         )
-    membership = Membership.objects.create(user=user, project=project, role=role)
+    membership = Membership.objects.create(
+        user=user, project=project, role=role, organisation=organisation if role == Role.PARTNER else None
+    )
     if invited:
         send_invitation(user, project, inviter, base_url)
     return membership, invited
@@ -117,8 +126,14 @@ def _keeps_a_manager(project, leaving: Membership) -> bool:
 def change_role(membership: Membership, role: str) -> Membership:
     if membership.role in MANAGERS and role not in MANAGERS and not _keeps_a_manager(membership.project, membership):
         raise ValidationError(_("Le projet doit garder au moins une personne à la coordination."))
+    if role == Role.PARTNER and membership.organisation_id is None:
+        raise ValidationError(
+            _("Pour faire de ce membre un partenaire, retirez-le puis invitez-le avec son organisation.")
+        )
     membership.role = role
-    membership.save(update_fields=["role"])
+    if role != Role.PARTNER:
+        membership.organisation = None
+    membership.save(update_fields=["role", "organisation"])
     return membership
 
 

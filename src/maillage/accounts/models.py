@@ -23,17 +23,28 @@ class User(AbstractUser):
 
 
 class Membership(models.Model):
-    """A user's role in a project. A network admin's role on a PMS covers the projects declined from it."""
+    """A user's role in a project. A network admin's role on a PMS covers the projects declined from it. A
+    partner acts for one organisation of the project's directory and sees only what it takes part in."""
 
     class Role(models.TextChoices):
         COORDINATOR = "coordinator", _("Coordination")
         CONTRIBUTOR = "contributor", _("Contribution")
         READER = "reader", _("Lecture")
         NETWORK_ADMIN = "network_admin", _("Administration du réseau")
+        PARTNER = "partner", _("Partenaire")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    organisation = models.ForeignKey(
+        "partners.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="partner_members",
+        verbose_name=_("organisation"),
+        help_text=_("Pour un partenaire : l’organisation de l’annuaire au nom de laquelle il agit."),
+    )
 
     class Meta:
         verbose_name = _("rôle dans un projet")

@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from maillage.proconnect.views import LogoutView
+
 from . import views
 from .forms import LoginForm, PasswordResetForm, SetPasswordForm
 from .throttling import ThrottledPasswordResetView
@@ -12,7 +14,8 @@ class PasswordResetView(ThrottledPasswordResetView, auth_views.PasswordResetView
 
 urlpatterns = [
     path("connexion/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    # Django's sign-out, which also ends the ProConnect session after a ProConnect sign-in.
+    path("deconnexion/", LogoutView.as_view(), name="logout"),
     path(
         "mot-de-passe/oubli/",
         PasswordResetView.as_view(),

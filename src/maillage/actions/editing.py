@@ -18,6 +18,7 @@ from maillage.french import normalise
 from maillage.partners.directory import free_key
 from maillage.partners.models import Organisation
 from maillage.projects.stamp import touch
+from maillage.webhooks import events as webhooks
 
 from .history import (
     MANY,
@@ -218,11 +219,14 @@ def save_indicator(action, form, targets, values, user) -> Indicator:
                     continue
                 if not line_form.instance.pk and not line_form.has_changed():
                     continue
+                added = not line_form.instance.pk
                 line = line_form.save(commit=False)
                 line.indicator = indicator
                 if hasattr(line, "position"):
                     line.position = position
                 line.save()
+                if added and formset is values:
+                    webhooks.indicator_value_added(indicator, line)
         after = indicator_text(indicator)
         if before != after:
             label = _("Indicateur « %(title)s »") % {"title": indicator.title}

@@ -29,7 +29,7 @@ from maillage.evaluation.models import Indicator
 from maillage.projects.models import Node
 from maillage.search.similar import matching_actions
 
-from .models import Action, ActionNode, ActionPartner
+from .models import Action, ActionNode, ActionPartner, ProgrammeAction
 from .progress import late_q, with_last_year
 from .vocabulary import Origin, Priority, Scale, Status
 
@@ -125,6 +125,9 @@ def filter_actions(project, params) -> QuerySet[Action]:
     if organisations := _ints(params, "partenaire"):
         partnered = ActionPartner.objects.filter(organisation_id__in=organisations).values("action_id")
         conditions &= Q(pk__in=partnered) | Q(lead_organisation_id__in=organisations)
+    if programmes := _ints(params, "programme"):
+        member = ProgrammeAction.objects.filter(programme_id__in=programmes, programme__project=project)
+        conditions &= Q(pk__in=member.values("action_id"))
     if themes := _ints(params, "theme"):
         conditions &= Q(pk__in=Action.themes.through.objects.filter(theme_id__in=themes).values("action_id"))
     if periods := _ints(params, "periode"):

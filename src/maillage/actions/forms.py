@@ -35,7 +35,7 @@ def _worded(choices, words: dict, blank: bool) -> list:
 
 
 def _node_label(node) -> str:
-    return f"{node.level.name} {node.code} — {node.title}".replace("  ", " ") if node.code else str(node.title)
+    return node.heading if node.code else str(node.title)
 
 
 class DateInput(forms.DateInput):

@@ -12,6 +12,8 @@ from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from maillage.webhooks import events as webhooks
+
 from .models import SECTIONS, Action, ActionChange
 
 # Fields of the sheet followed by the history, in the order of the edit form.
@@ -138,7 +140,7 @@ def record(action: Action, user, kind: str, changes: list[dict], reason: str = "
     accepted evaluation answer), so that the history says why as well as who."""
     if not changes:
         return None
-    return ActionChange.objects.create(
+    entry = ActionChange.objects.create(
         action=action,
         user=user if user is not None and user.is_authenticated else None,
         author=author_name(user),
@@ -147,6 +149,8 @@ def record(action: Action, user, kind: str, changes: list[dict], reason: str = "
         changes=changes,
         reason=reason[:255],
     )
+    webhooks.action_recorded(action, kind, changes, reason)  # every write path of an action passes here
+    return entry
 
 
 def changes_since(action: Action, version: int) -> tuple[list[ActionChange], dict[str, dict]]:

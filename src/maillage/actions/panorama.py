@@ -27,13 +27,7 @@ def plural(label: str) -> str:
 
 def node_heading(node) -> str:
     """ "Objectif 1.1 — …" with the project's level name, unless the code already says it ("Visée 1")."""
-    level = node.level.name
-    if not node.code:
-        return f"{level} : {node.title}"
-    label = f"{node.code} — {node.title}"
-    if node.code.casefold().startswith(level.casefold()):
-        return label
-    return f"{level} {label}"
+    return node.heading
 
 
 @dataclass

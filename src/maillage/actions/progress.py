@@ -24,16 +24,38 @@ STATUS_ORDER = [
     Status.BLOCKED,
     Status.ABANDONED,
 ]
-# DSFR badge colour for each status (accessible contrasts, same meaning on every page).
-BADGE = {
-    Status.DONE: "fr-badge--success",
-    Status.IN_PROGRESS: "fr-badge--info",
-    Status.CONTINUOUS: "fr-badge--blue-ecume",
-    Status.PLANNED: "fr-badge--new",
-    Status.POSTPONED: "fr-badge--warning",
-    Status.BLOCKED: "fr-badge--error",
-    Status.ABANDONED: "",
+
+
+@dataclass(frozen=True)
+class StatusColour:
+    """A status's one colour: a DSFR colour family, drawn as the badge of that family on the pages, as
+    its flat background in the progress bars (``maillage.css`` writes the same families, a test checks
+    it) and as its flat colour's light-theme value in the diagram and the documents."""
+
+    family: str
+    hex: str
+
+    @property
+    def badge(self) -> str:
+        return "" if self.family == "grey" else f"fr-badge--{self.family}"
+
+    @property
+    def css_variable(self) -> str:
+        return f"--background-flat-{self.family}"
+
+
+# One colour per status (accessible contrasts, the same meaning on every page, chart aside: see below):
+# done green, in progress blue, continuous blue-grey, planned mustard, postponed orange, stuck red, dropped grey.
+COLOURS = {
+    Status.DONE: StatusColour("success", "#18753c"),
+    Status.IN_PROGRESS: StatusColour("info", "#0063cb"),
+    Status.CONTINUOUS: StatusColour("blue-ecume", "#2f4077"),
+    Status.PLANNED: StatusColour("yellow-moutarde", "#695240"),
+    Status.POSTPONED: StatusColour("warning", "#b34000"),
+    Status.BLOCKED: StatusColour("error", "#ce0500"),
+    Status.ABANDONED: StatusColour("grey", "#3a3a3a"),
 }
+BADGE = {status: colour.badge for status, colour in COLOURS.items()}
 
 
 def with_last_year(queryset):

@@ -1,8 +1,9 @@
 """What the API says of each object, for a member and for a visitor of a published plan.
 
-Members get every field their role reads; a visitor gets what the public pages show, by the rules of
-``maillage.versions.reading`` (``PUBLIC_ACTION_FIELDS``, ``PUBLIC_PARTNER_FIELDS``, the public node and
-action): organisations are named, people never; no note, budget, history, value comment or source.
+Members get every field their role reads; a visitor gets what the public pages show, by the rules of the
+public profile of the interchange document (``maillage.interchange.public``: ``PUBLIC_ACTION_FIELDS``,
+``PUBLIC_PARTNER_FIELDS``, ``PUBLIC_NODE_FIELDS``, ``PUBLIC_PROJECT_FIELDS`` and the public action):
+organisations are named, people never; no note, budget, history, value comment or source.
 The dict of a member is built first, then cut down for a visitor, so a field added for members stays
 private until it is added to those public rules.
 """
@@ -13,28 +14,22 @@ from maillage.actions.models import SECTIONS, Action, ActionPartner, BudgetLine
 from maillage.actions.progress import is_late
 from maillage.evaluation.models import FollowUpNote, Indicator
 from maillage.interchange.exporting import plain_number
+from maillage.interchange.public import (
+    PUBLIC_ACTION_FIELDS,
+    PUBLIC_NODE_FIELDS,
+    PUBLIC_PARTNER_FIELDS,
+    PUBLIC_PROJECT_FIELDS,
+    _public_action,
+)
 from maillage.partners.models import Person
-from maillage.versions.reading import PUBLIC_ACTION_FIELDS, PUBLIC_PARTNER_FIELDS, _public_action
 
 # The API's own fields of an action besides the document's: where it sits and how it goes (all public:
 # the public fiche shows its place in the tree, its sub-actions and whether it is late).
 PUBLIC_EXTRAS = ["nodes", "children", "late"]
-PUBLIC_NODE_FIELDS = ["id", "parent", "key", "code", "title", "level", "depth", "description", "actions"]
-PUBLIC_PROJECT_FIELDS = [
-    "slug",
-    "title",
-    "subtitle",
-    "kind",
-    "first_year",
-    "last_year",
-    "state",
-    "version",
-    "updated_on",
-    "territory",
-    "parent",
-    "children",
-    "published",
-]
+# The API's own fields besides the document's: ids and depth (a node), the years (a project's ``period``),
+# parent, children and publication (a project) — where things sit, nothing personal.
+API_NODE_FIELDS = [*PUBLIC_NODE_FIELDS, "id", "parent", "depth"]
+API_PROJECT_FIELDS = [*PUBLIC_PROJECT_FIELDS, "first_year", "last_year", "parent", "children", "published"]
 
 
 def _date(value):
@@ -65,7 +60,7 @@ def project(p, children, public: bool) -> dict:
         "published": p.published,
         "description": p.description,
     }
-    return {k: v for k, v in data.items() if k in PUBLIC_PROJECT_FIELDS} if public else data
+    return {k: v for k, v in data.items() if k in API_PROJECT_FIELDS} if public else data
 
 
 def level(lv) -> dict:
@@ -85,7 +80,7 @@ def node(n, actions: list[str], public: bool) -> dict:
         "referent": _person(n.referent),
         "actions": actions,
     }
-    return {k: v for k, v in data.items() if k in PUBLIC_NODE_FIELDS} if public else data
+    return {k: v for k, v in data.items() if k in API_NODE_FIELDS} if public else data
 
 
 # --- actions -----------------------------------------------------------------------------------
@@ -201,7 +196,7 @@ def action_detail(a, public: bool) -> dict:
 
 
 def _public(data: dict) -> dict:
-    """An action as the public fiche shows it: ``versions.reading``'s rule, plus the API's public extras."""
+    """An action as the public fiche shows it: ``interchange.public``'s rule, plus the API's public extras."""
     kept = _public_action(data)
     for key in PUBLIC_EXTRAS:
         if key in data:

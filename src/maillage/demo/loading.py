@@ -51,11 +51,13 @@ def load_demo() -> list[Project]:
     whose seed gives two states (``maillage.versions.demo``), then the one fictitious project and its
     three years of life (``maillage.demo.life``)."""
     from maillage.library.demo import share_lyon_examples
+    from maillage.territories.demo import place_demo
     from maillage.versions.demo import load_demo_versions
 
     from .life import load_life
 
     projects = [import_document(document, replace=True) for document in demo_documents()]
+    place_demo(projects)  # COG codes of the perimeters' communes, directories on the map (offline)
     share_lyon_examples()
     load_demo_versions()
     projects.append(load_life())

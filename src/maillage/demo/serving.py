@@ -34,5 +34,7 @@ def server_environment(data_dir: Path, addrport: str) -> dict[str, str]:
         "DJANGO_SECURE_HSTS_SECONDS": "0",
         "DJANGO_SESSION_COOKIE_SECURE": "0",
         "DJANGO_CSRF_COOKIE_SECURE": "0",
+        # The demo calls no geocoder: « Géolocaliser l'annuaire » places at the COG's commune centres.
+        "MAILLAGE_GEOCODER_URL": "",
     }
     return {name: os.environ.get(name) or value for name, value in values.items()}

@@ -27,7 +27,7 @@ class FindingForm(ProjectModelForm):
 
 class NodeChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, node):
-        return f"{node.level.name} {node.code} — {node.title}" if node.code else f"{node.level.name} — {node.title}"
+        return node.heading
 
 
 class EnjeuForm(ProjectModelForm):

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from django.utils import translation
 
 from maillage.actions.models import ActionNode
+from maillage.actions.progress import COLOURS
 from maillage.actions.vocabulary import Status, project_labels
 from maillage.projects.models import Node
 
@@ -19,15 +20,7 @@ from .registry import ExportError, register
 SVG_NS = "http://www.w3.org/2000/svg"
 
 # One colour per status, in the order of the vocabulary (done in green, stuck in red, dropped in grey).
-STATUS_COLOURS = {
-    Status.PLANNED: "#9ecae1",
-    Status.IN_PROGRESS: "#3182bd",
-    Status.CONTINUOUS: "#6a51a3",
-    Status.POSTPONED: "#fd8d3c",
-    Status.BLOCKED: "#de2d26",
-    Status.DONE: "#31a354",
-    Status.ABANDONED: "#969696",
-}
+STATUS_COLOURS = {status: colour.hex for status, colour in COLOURS.items()}  # actions.progress: one colour a status
 
 BOX_WIDTH = 260
 COLUMN_GAP = 60

@@ -18,6 +18,7 @@ from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStand
 
 from maillage.actions.models import Action
 from maillage.governance.models import Meeting
+from maillage.partners.models import PartnerEvent
 
 from .registry import register
 
@@ -107,6 +108,28 @@ def deadline_event(project, action, stamp) -> Event:
     return event
 
 
+def partner_event(project, event, stamp) -> Event:
+    """A partner's event, marked as theirs: its organisation in the title, the categories and the organiser."""
+    item = Event()
+    item.add("uid", f"partenaire-{event.uid}@{quote(project.slug)}.maillage")
+    item.add("dtstamp", stamp)
+    if event.start_time:
+        item.add("dtstart", datetime.combine(event.date, event.start_time, tzinfo=PARIS))
+        if event.end_time and event.end_time > event.start_time:
+            item.add("dtend", datetime.combine(event.date, event.end_time, tzinfo=PARIS))
+    else:
+        item.add("dtstart", event.date)
+        item.add("dtend", event.date + timedelta(days=1))
+    name = event.organisation.name
+    item.add("summary", f"{event.title} ({name})")
+    if event.place:
+        item.add("location", event.place)
+    item.add("description", "\n\n".join(filter(None, [f"Événement proposé par {name}.", event.description])))
+    item.add("categories", ["Événements des partenaires", name])
+    item.add("x-maillage-partner", vText(name))
+    return item
+
+
 def project_calendar(project, *, deadlines: bool = True) -> bytes:
     with translation.override("fr"):
         stamp = project.modified_at or datetime.now(tz=PARIS)
@@ -130,6 +153,9 @@ def project_calendar(project, *, deadlines: bool = True) -> bytes:
             same = (meeting.body_id and meeting.body.key, meeting.date, meeting.title.strip())
             seen[same] += 1
             calendar.add_component(meeting_event(project, meeting, stamp, seen[same]))
+        events = PartnerEvent.objects.filter(project=project).select_related("organisation").order_by("date", "pk")
+        for event in events:
+            calendar.add_component(partner_event(project, event, stamp))
         if deadlines:
             actions = Action.objects.filter(project=project, end_date__isnull=False).order_by("end_date", "position")
             for action in actions:

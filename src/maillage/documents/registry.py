@@ -32,6 +32,7 @@ EXPORT_MODULES: list[str] = [
     "maillage.versions.documents",
     "maillage.campaigns.report",
     "maillage.documents.rollup",
+    "maillage.interchange.writer",
 ]
 
 
@@ -91,7 +92,7 @@ def load_writers():
 
 def formats() -> list[str]:
     load_writers()
-    return sorted({"json", *(format for format, _kind in WRITERS)})
+    return sorted({format for format, _kind in WRITERS})
 
 
 def parse_what(project, text: str) -> What:

@@ -28,6 +28,7 @@ CONTENT_TYPES = {
     "ics": "text/calendar; charset=utf-8",
     "svg": "image/svg+xml",
     "png": "image/png",
+    "json": "application/json; charset=utf-8",
 }
 
 NOT_FOUND = "Calendrier introuvable : vérifiez l'adresse d'abonnement.\n"
@@ -58,6 +59,15 @@ PUBLIC_FORMATS = {"docx", "odt", "pdf", "svg", "png"}
 BACKGROUND = {("project", "docx"), ("project", "odt"), ("project", "pdf")} | {
     ("evaluation", format) for format in ("docx", "odt", "pdf", "xlsx")
 }
+
+
+# Beyond this many actions the whole interchange document is written in the background, like the annex:
+# writing it takes about 3 s for 1,000 actions on a loaded two-core machine (docs/opendata.md).
+JSON_IN_REQUEST_ACTIONS = 1000
+
+
+def json_in_background(project) -> bool:
+    return project.actions.count() > JSON_IN_REQUEST_ACTIONS
 
 
 class BadExport(Exception):
@@ -117,6 +127,7 @@ def documents_page(request, project):
         "exports": list(mine[:5]),
         "subscription_url": calendar_url(project) if request.access.can_manage else "",
         "personal_url": personal_url(project, request.user) if request.access.is_member else "",
+        "json_in_background": request.access.is_member and json_in_background(project),
         "breadcrumb_data": {
             "links": [{"url": reverse("project-dashboard", args=[project.slug]), "title": project.title}],
             "current": gettext("Documents"),
@@ -132,7 +143,7 @@ def documents_page(request, project):
 def download(request, project):
     """A small document written in the request: one fiche, the panorama, the calendar, the tree, tables."""
     chosen, format, _query = _requested(request, project, request.GET)
-    if (chosen.kind, format) in BACKGROUND:
+    if (chosen.kind, format) in BACKGROUND or (format == "json" and json_in_background(project)):
         raise BadExport(gettext("Ce document s'écrit en tâche de fond : lancez-le depuis la page Documents."))
     try:
         content = write(format, project, chosen)

@@ -203,7 +203,7 @@ class QuickUpdateForm(UnixNewlines, DsfrBaseForm):
 
 
 def node_label(node) -> str:
-    label = f"{node.level.name} {node.code} — {node.title}" if node.code else node.title
+    label = node.heading if node.code else node.title
     return " ".join(str(label).split())[:100]
 
 

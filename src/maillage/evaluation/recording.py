@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from maillage.actions.history import record
 from maillage.actions.models import ActionChange
+from maillage.webhooks import events as webhooks
 
 from .models import Indicator, IndicatorValue
 
@@ -58,4 +59,5 @@ def record_value(
         label = _("Indicateur « %(title)s »") % {"title": indicator.title}
         change = {"field": f"indicator-{indicator.pk}", "label": label, "old": "", "new": _text(measure)}
         record(indicator.action, user, ActionChange.Kind.INDICATOR, [change], reason=reason)
+        webhooks.indicator_value_added(indicator, measure)
     return measure

@@ -155,7 +155,7 @@ def _project_actions(project):
 
 
 def _node_choice_label(node) -> str:
-    text = f"{node.level.name} {node.code} — {node.title}" if node.code else f"{node.level.name} : {node.title}"
+    text = node.heading
     return text[:120]
 
 

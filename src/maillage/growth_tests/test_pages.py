@@ -12,10 +12,12 @@ import pytest
 from django.urls import reverse
 
 from maillage.actions.models import Action, ActionNode, ActionPartner, Comment
+from maillage.actions.tests.factories import ActionFactory
 from maillage.campaigns.opening import create_campaign, open_campaign
 from maillage.diagnostic.models import Finding
 from maillage.evaluation.models import FollowUpNote, Indicator, IndicatorTarget, IndicatorValue
 from maillage.governance.models import Body, Decision
+from maillage.library.templatetags.library_tags import SIMILAR_SHOWN
 from maillage.partners.models import Organisation, Person
 from maillage.projects.listing import PAGE_SIZE
 from maillage.projects.tests.conftest import build_plan
@@ -114,6 +116,10 @@ def member_pages(plan, extra):
         ("organisation-edit", [slug, extra["organisation"].pk]),
         ("people-directory", [slug]),
         ("person-edit", [slug, extra["person"].pk]),
+        ("partner-map", [slug]),
+        ("partner-map-data", [slug]),
+        ("project-territories", [slug]),
+        ("territories-map-data", [slug]),
         ("governance", [slug]),
         ("body-detail", [slug, extra["body"].pk]),
         ("meeting-detail", [slug, extra["meeting"].pk]),
@@ -147,7 +153,7 @@ def downloads(plan):
     slug, ref = plan.project.slug, plan.actions["guide"].ref
     asked = [("panorama", "docx"), (f"action:{ref}", "pdf"), ("tree", "svg"), ("calendar", "odt")]
     if plan.users:  # members also take the tables and the calendar file
-        asked += [("tables", "xlsx"), ("project", "csv"), ("meetings", "ics")]
+        asked += [("tables", "xlsx"), ("project", "csv"), ("meetings", "ics"), ("project", "json")]
     return [("document-download", [slug], {"document": what, "format": format}) for what, format in asked]
 
 
@@ -156,8 +162,11 @@ def public_pages(plan):
     return [
         ("public-plan", [slug]),
         ("public-action", [slug, plan.actions["guide"].ref]),
+        ("public-partner-map", [slug]),
+        ("public-territories", [slug]),
         ("project-documents", [slug]),
         *[entry for entry in downloads(plan) if entry[2]["format"] in ("docx", "pdf", "svg", "odt")],
+        *[("public-open-data", [slug, name]) for name in ("plan.json", "actions.csv", "arbre.csv")],
         ("public-projects", []),
         ("home", []),
     ]
@@ -195,6 +204,11 @@ def measured(db):
     extra = furnish(plan)
     # Lists of projects show one page: fill it before the first measure, so that growing adds pages only.
     ProjectFactory.create_batch(PAGE_SIZE + 1, published=True)
+    # The fiche shows at most SIMILAR_SHOWN similar actions of other plans: fill that box too, so that a
+    # measure run alone (no other test's data) starts full, as the whole suite does.
+    guide = plan.actions["guide"]
+    for project in ProjectFactory.create_batch(SIMILAR_SHOWN, published=True):
+        ActionFactory(project=project, ref=guide.ref, title=guide.title, description=guide.description)
     return plan, extra
 
 

@@ -24,15 +24,26 @@ def project_menu(request, project, access):
     def url(name):
         return reverse(name, args=[project.slug])
 
-    if access is not None and access.is_public:
-        entries = [(_("Le plan"), url("public-plan")), (_("Documents"), url("project-documents"))]
+    if access is not None and access.is_partner:
+        entries = [(_("Espace partenaire"), url("partner-space"))]
+        if project.published:
+            entries.append((_("Le plan"), url("public-plan")))
+    elif access is not None and access.is_public:
+        entries = [
+            (_("Le plan"), url("public-plan")),
+            (_("Territoires"), url("public-territories")),
+            (_("Carte des acteurs"), url("public-partner-map")),
+            (_("Documents"), url("project-documents")),
+        ]
     else:
         entries = [
             (_("Tableau de bord"), url("project-dashboard")),
             (_("Arborescence"), url("project-tree")),
             (_("Actions"), url("action-list")),
+            (_("Programmes"), url("programmes")),
             (_("Indicateurs"), url("indicator-list")),
             (_("Partenaires"), url("partner-directory")),
+            (_("Territoires"), url("project-territories")),
             (_("Gouvernance"), url("governance")),
             (pgettext("steering", "Pilotage"), url("steering")),
             (_("Diagnostic"), url("diagnostic")),

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
@@ -10,6 +10,8 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.i18n import set_language
 
 from maillage.accounts.access import member_projects
+from maillage.accounts.models import Membership
+from maillage.actions.counting import fiche_counts
 from maillage.actions.models import Action
 from maillage.actions.progress import OPEN, late_q, with_last_year
 from maillage.campaigns.mine import questionnaires
@@ -31,8 +33,7 @@ def home(request):
     search = ProjectSearchForm(request.GET or None)
     projects = member_projects(request.user)
     page = page_of(search.filter(projects).select_related("territory").order_by("title", "pk"), request)
-    counted = Project.objects.filter(pk__in=[p.pk for p in page.object_list]).annotate(n_actions=Count("actions"))
-    n_actions = dict(counted.values_list("pk", "n_actions"))
+    n_actions = fiche_counts([p.pk for p in page.object_list])
     for project in page.object_list:
         project.n_actions = n_actions[project.pk]
     mine = with_last_year(
@@ -54,6 +55,9 @@ def home(request):
         "led_shown": MY_ACTIONS_SHOWN,
         **_published_context(published.exclude(pk__in=projects.values("pk"))),
         "to_update": to_update(request.user),
+        "partner_spaces": Membership.objects.filter(
+            user=request.user, role=Membership.Role.PARTNER, organisation__isnull=False
+        ).select_related("project", "organisation")[:50],
         "questionnaires": questionnaires(request.user),
     }
     return render(request, "home/home.html", context)

@@ -50,6 +50,30 @@ def to_json(document: dict) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
+def _structure_facts(structure):
+    """What the shared record says of an entry (``partners.Structure``), as the interchange writes it."""
+    if structure is None:
+        return []
+    location = None
+    if structure.located:
+        location = _compact(
+            [
+                ("latitude", structure.latitude),
+                ("longitude", structure.longitude),
+                ("source", structure.geo_source),
+                ("score", structure.geo_score),
+                ("label", structure.geo_label),
+            ]
+        )
+    return [
+        ("siret", structure.siret),
+        ("insee_code", structure.insee_code),
+        ("location", location),
+        ("thematiques", list(structure.thematiques)),
+        ("publics", list(structure.publics)),
+    ]
+
+
 class _Exporter:
     def __init__(self, project):
         self.project = project
@@ -199,7 +223,7 @@ class _Exporter:
         ]
 
     def partners(self):
-        organisations = self.project.organisations.prefetch_related("domains")
+        organisations = self.project.organisations.select_related("structure").prefetch_related("domains")
         return [
             _compact(
                 [
@@ -215,6 +239,7 @@ class _Exporter:
                     ("website", o.website),
                     ("email", o.email),
                     ("phone", o.phone),
+                    *_structure_facts(o.structure),
                 ]
             )
             for o in organisations

@@ -49,6 +49,7 @@ from maillage.frameworks.references import incoming as incoming_framework_links
 from maillage.frameworks.references import problems as framework_problems
 from maillage.frameworks.references import restore as restore_framework_links
 from maillage.governance.models import Attendance, Body, BodyMember, Decision, DecisionChange, Meeting
+from maillage.partners import identity
 from maillage.partners.models import Domain, Organisation, Person
 from maillage.projects.models import Acronym, Level, Node, Period, Project, Theme, VocabularyLabel
 from maillage.search.indexing import reindex_project
@@ -215,6 +216,25 @@ def _tree_waves(roots, children_of):
     return waves, positions
 
 
+def _structure_fields(entry) -> dict:
+    """The shared record's facts an entry of the document carries (siret aside), as model fields."""
+    fields = {
+        "insee_code": entry.get("insee_code", ""),
+        "thematiques": entry.get("thematiques", []),
+        "publics": entry.get("publics", []),
+    }
+    location = entry.get("location")
+    if location:
+        fields |= {
+            "latitude": location["latitude"],
+            "longitude": location["longitude"],
+            "geo_source": location.get("source", ""),
+            "geo_score": location.get("score"),
+            "geo_label": location.get("label", ""),
+        }
+    return fields
+
+
 class _Importer:
     def __init__(self, document, progress: Progress | None = None):
         self.doc = document
@@ -372,6 +392,13 @@ class _Importer:
             ],
         )
         self.organisations = dict(zip((entry["key"] for entry in entries), ids, strict=True))
+        identity.attach_many(
+            self.project.pk,
+            [
+                (pk, entry["name"], entry.get("city", ""), entry.get("siret", ""), _structure_fields(entry))
+                for pk, entry in zip(ids, entries, strict=True)
+            ],
+        )
         domains = self.domains({name for entry in entries for name in entry.get("domains", [])})
         insert(
             Organisation.domains.through,

@@ -16,6 +16,7 @@ logger = logging.getLogger(__name__)
 SWEEPERS = [
     "maillage.imports.running.fail_stale_runs",
     "maillage.documents.exporting.fail_stale_exports",
+    "maillage.territories.locating.fail_stale_runs",
 ]
 SWEEP_EVERY = 30  # seconds
 

@@ -1,6 +1,6 @@
 """A supervisor of child processes: each is restarted when it dies; one marked essential ends them all.
 
-``maillage worker`` supervises one ``db_worker`` per queue (imports, exports) and sweeps stale jobs;
+``maillage worker`` supervises one ``db_worker`` per queue (imports, exports, webhooks) and sweeps stale jobs;
 ``maillage demo`` supervises the web server and ``maillage worker``. Killing a child (``kill -9`` of a
 worker, the OOM killer) never ends the supervisor: the child is started again, with a pause that grows
 when it keeps dying. SIGTERM or Ctrl-C stops the children (SIGTERM, then SIGKILL after a delay) and the

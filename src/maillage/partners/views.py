@@ -4,19 +4,32 @@ Every page is for the project's members (people's contact details are on them); 
 published project is sent to the public plan. Coordinators add, change and delete entries."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from maillage.accounts.access import member_projects, readable_projects
 from maillage.accounts.decorators import MANAGE, project_view
 from maillage.actions.vocabulary import project_labels
+from maillage.projects.stamp import touch
 
+from . import datainclusion, merging, mobilisation
 from .directory import free_key, in_order, organisation_impact, participations, person_impact, role_counts, sorted_ids
-from .forms import DirectoryFilterForm, OrganisationForm, PeopleFilterForm, PersonForm
-from .models import Organisation, Person
+from .forms import (
+    DataInclusionUploadForm,
+    DirectoryFilterForm,
+    MergeForm,
+    OrganisationForm,
+    PeopleFilterForm,
+    PersonForm,
+    SolicitationForm,
+)
+from .models import Organisation, Person, Solicitation
 
 PAGE_SIZE = 50
 
@@ -61,10 +74,14 @@ def directory(request, project):
 
 @project_view(public=None)
 def organisation_detail(request, project, pk):
-    queryset = Organisation.objects.filter(project=project).prefetch_related(
-        "domains",
-        Prefetch("people", queryset=Person.objects.order_by("position", "name")),
-        "memberships__body",
+    queryset = (
+        Organisation.objects.filter(project=project)
+        .select_related("structure")
+        .prefetch_related(
+            "domains",
+            Prefetch("people", queryset=Person.objects.order_by("position", "name")),
+            "memberships__body",
+        )
     )
     organisation = get_object_or_404(queryset, pk=pk)
     shown, total = participations(organisation, project_labels(project)["role"])
@@ -73,10 +90,28 @@ def organisation_detail(request, project, pk):
         "organisation": organisation,
         "participations": shown,
         "participations_total": total,
+        "elsewhere": _elsewhere(request.user, organisation) if request.access.is_member else [],
         "can_manage": request.access.can_manage,
         "breadcrumb_data": _crumbs(project, organisation.name, _directory_link(project)),
     }
     return render(request, "partners/organisation.html", context)
+
+
+def _elsewhere(user, organisation):
+    """(entry, actions, address) of the same organisation in the other plans the user may read: its page
+    in the plans they are a member of, the public plan otherwise."""
+    entries = merging.shared_elsewhere(organisation, readable_projects(user))
+    mine = set(member_projects(user).filter(pk__in=[e.project_id for e, *_r in entries]).values_list("pk", flat=True))
+    rows = []
+    for entry, count, actions in entries:
+        member = entry.project_id in mine or user.is_superuser
+        slug = entry.project.slug
+        address = (
+            reverse("organisation-detail", args=[slug, entry.pk]) if member else reverse("public-plan", args=[slug])
+        )
+        links = [(a, reverse("action-detail" if member else "public-action", args=[slug, a.ref])) for a in actions]
+        rows.append((entry, count, address, links))
+    return rows
 
 
 @project_view(need=MANAGE, public=None)
@@ -213,3 +248,146 @@ def person_delete(request, project, pk):
         ),
     }
     return render(request, "partners/person_delete.html", context)
+
+
+def _exchange_link(project):
+    return {"url": reverse("partner-exchange", args=[project.slug]), "title": _("data·inclusion")}
+
+
+@project_view(public=None)
+def exchange(request, project):
+    """The directory in and out as data·inclusion: downloads for members, an upload for coordinators."""
+    form = DataInclusionUploadForm(request.POST or None, request.FILES or None)
+    report = problems = None
+    if request.method == "POST":
+        if not request.access.can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                if upload.size > datainclusion.MAX_BYTES:
+                    raise datainclusion.BrokenFile(
+                        _("Le fichier dépasse %(limit)s Mo.") % {"limit": datainclusion.MAX_BYTES // (1024 * 1024)}
+                    )
+                report = datainclusion.import_file(
+                    project, upload.read(), upload.name, skip_invalid=form.cleaned_data["skip_invalid"]
+                )
+                touch([project.pk])
+                messages.success(
+                    request,
+                    _("Import terminé : %(created)s créées, %(updated)s mises à jour, %(refused)s refusées.")
+                    % {"created": len(report.created), "updated": len(report.updated), "refused": len(report.refused)},
+                )
+            except datainclusion.BrokenFile as error:
+                form.add_error("file", str(error))
+                problems = error.problems[:100]
+    context = {
+        "project": project,
+        "form": form,
+        "report": report,
+        "problems": problems,
+        "can_manage": request.access.can_manage,
+        "breadcrumb_data": _crumbs(project, _("data·inclusion"), _directory_link(project)),
+    }
+    return render(request, "partners/exchange.html", context, status=400 if problems or form.errors else 200)
+
+
+@project_view(public=None, changes_plan=False)
+def exchange_download(request, project, extension):
+    if extension not in ("json", "csv"):
+        raise Http404
+    content = datainclusion.export_bytes(project, csv_format=extension == "csv")
+    response = HttpResponse(
+        content, content_type="text/csv; charset=utf-8" if extension == "csv" else "application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{project.slug}-data-inclusion.{extension}"'
+    return response
+
+
+@project_view(need=MANAGE, public=None)
+def duplicates(request, project):
+    """Entries that look like one organisation, and the form to merge any two."""
+    form = MergeForm(request.GET or None, project=project)
+    if request.GET and form.is_valid():
+        return redirect(
+            reverse(
+                "organisation-merge", args=[project.slug, form.cleaned_data["kept"].pk, form.cleaned_data["removed"].pk]
+            )
+        )
+    context = {
+        "project": project,
+        "form": form,
+        "suggestions": merging.suggestions(project),
+        "merges": merging.trace_of(project),
+        "breadcrumb_data": _crumbs(project, _("Doublons"), _directory_link(project)),
+    }
+    return render(request, "partners/duplicates.html", context)
+
+
+@project_view(need=MANAGE, public=None)
+def organisation_merge(request, project, kept, removed):
+    kept = get_object_or_404(Organisation, project=project, pk=kept)
+    removed = get_object_or_404(Organisation, project=project, pk=removed)
+    if kept.pk == removed.pk:
+        messages.error(request, _("Choisissez deux organisations différentes."))
+        return redirect("partner-duplicates", project.slug)
+    if request.method == "POST":
+        merging.merge(kept, removed, user=request.user)
+        messages.success(
+            request,
+            _("« %(removed)s » est fusionnée dans « %(kept)s ».") % {"removed": removed.name, "kept": kept.name},
+        )
+        return redirect("organisation-detail", project.slug, kept.pk)
+    impact = organisation_impact(removed)
+    labels = project_labels(project)["role"]
+    for line in impact["roles"]:
+        line.label = labels.get(line.role, line.role)
+    title = _("Fusionner « %(removed)s » dans « %(kept)s »") % {"removed": removed.name, "kept": kept.name}
+    context = {
+        "project": project,
+        "kept": kept,
+        "removed": removed,
+        "impact": impact,
+        "title": title,
+        "breadcrumb_data": _crumbs(project, title, _directory_link(project)),
+    }
+    return render(request, "partners/merge.html", context)
+
+
+@project_view(public=None)
+def mobilisation_page(request, project):
+    """Organisations approached, joined and declined, for the project and per body; coordinators record them."""
+    form = SolicitationForm(request.POST or None, project=project)
+    if request.method == "POST":
+        if not request.access.can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            Solicitation.objects.update_or_create(
+                project=project,
+                organisation=data["organisation"],
+                body=data["body"],
+                defaults={k: data[k] for k in ("status", "approached_on", "answered_on", "note")},
+            )
+            messages.success(
+                request, _("La sollicitation de « %(name)s » est enregistrée.") % {"name": data["organisation"].name}
+            )
+            return redirect("partner-mobilisation", project.slug)
+    overall, by_body = mobilisation.tallies(project)
+    rows = (
+        Solicitation.objects.filter(project=project)
+        .select_related("organisation", "body")
+        .order_by("body__name", "organisation__name")
+    )
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    context = {
+        "project": project,
+        "form": form,
+        "headline": mobilisation.headline(project),
+        "overall": overall,
+        "by_body": by_body,
+        "page_obj": page,
+        "can_manage": request.access.can_manage,
+        "breadcrumb_data": _crumbs(project, _("Mobilisation"), _directory_link(project)),
+    }
+    return render(request, "partners/mobilisation.html", context, status=400 if form.errors else 200)

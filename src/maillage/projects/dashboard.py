@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.urls import reverse
 
+from maillage.actions.counting import fiches
 from maillage.actions.models import Action, ActionNode
 from maillage.actions.progress import STATUS_ORDER, Overdue, late_q, overdue, status_counts, with_last_year
 from maillage.diagnostic.models import Enjeu
@@ -75,7 +76,7 @@ def _root_of(nodes: list[tuple[int, int | None]]) -> dict[int, int]:
 
 def figures(project, today: datetime.date | None = None) -> Figures:
     today = today or datetime.date.today()
-    actions = Action.objects.filter(project=project, parent__isnull=True)
+    actions = fiches(project)
     counts = status_counts(actions)
     total = sum(counts.values())
     late = with_last_year(actions).filter(late_q(today)).count()

@@ -179,10 +179,20 @@ class MemberAddForm(DsfrBaseForm):
         help_text=_("Sans compte à cette adresse, la personne reçoit une invitation pour choisir son mot de passe."),
     )
     role = forms.ChoiceField(label=_("Rôle"))
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation (pour un partenaire)"),
+        queryset=None,
+        required=False,
+        help_text=_(
+            "Un partenaire voit les actions de son organisation, propose des corrections de sa fiche "
+            "et ajoute ses événements."
+        ),
+    )
 
-    def __init__(self, *args, roles, **kwargs):
+    def __init__(self, *args, roles, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = roles
+        self.fields["organisation"].queryset = project.organisations.order_by("name")
 
 
 class MemberRoleForm(DsfrBaseForm):

@@ -316,6 +316,22 @@ class Node(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @property
+    def numbered(self) -> str:
+        """ "Objectif 1.1" with the project's level name, once: a code that already says it ("Visée 1",
+        as the seeds number their visées) is not prefixed again ("Visée Visée 1")."""
+        level = self.level.name
+        if not self.code:
+            return level
+        if self.code.casefold().startswith(level.casefold()):
+            return self.code
+        return f"{level} {self.code}"
+
+    @property
+    def heading(self) -> str:
+        """ "Objectif 1.1 — Favoriser…", or "Objectif : Favoriser…" for a node without a code."""
+        return f"{self.numbered} — {self.title}" if self.code else f"{self.numbered} : {self.title}"
+
 
 class Period(models.Model):
     """A named period of the plan ("2023-2024", or a single year) that actions are scheduled in."""

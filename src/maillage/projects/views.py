@@ -26,6 +26,7 @@ from maillage.accounts.models import Membership
 from maillage.actions.models import Action
 from maillage.actions.progress import STATUS_ORDER
 from maillage.actions.vocabulary import project_labels
+from maillage.partners import mobilisation
 from maillage.partners.models import Person
 from maillage.versions.taking import take_adoption_if_due
 
@@ -98,6 +99,7 @@ def dashboard(request, project):
         "node_rows": node_rows,
         "list_url": list_url,
         "completeness": completeness,
+        "mobilisation": mobilisation.headline(project),
         "can_manage": request.access.can_manage,
         "can_read_network": may_read_network(request.access),
         **neighbours(request.user, project),
@@ -226,14 +228,14 @@ def _members_context(request, project, **forms):
     )
     memberships = (
         Membership.objects.filter(project=project)
-        .select_related("user")
+        .select_related("user", "organisation")
         .prefetch_related(people)
         .order_by("user__username")
     )
     return {
         "project": project,
         "memberships": memberships,
-        "add_form": forms.get("add_form") or MemberAddForm(roles=roles),
+        "add_form": forms.get("add_form") or MemberAddForm(roles=roles, project=project),
         "roles": roles,
         "role_codes": [code for code, _label in roles],
         "people": list(project.people.order_by("name")),
@@ -249,7 +251,7 @@ def _members_context(request, project, **forms):
 def members_view(request, project):
     form = None
     if request.method == "POST":
-        form = MemberAddForm(request.POST, roles=members.grantable_roles(request.access))
+        form = MemberAddForm(request.POST, roles=members.grantable_roles(request.access), project=project)
         if form.is_valid():
             try:
                 membership, invited = members.add_member(
@@ -258,6 +260,7 @@ def members_view(request, project):
                     form.cleaned_data["role"],
                     inviter=request.user,
                     base_url=request.build_absolute_uri("/"),
+                    organisation=form.cleaned_data.get("organisation"),
                 )
             except ValidationError as error:
                 apply_errors(form, error)

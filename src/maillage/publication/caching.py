@@ -57,7 +57,14 @@ def _validated(request, response, stamp, key):
     )
 
 
-KEPT_HEADERS = ("Content-Disposition", "Content-Language")
+KEPT_HEADERS = ("Content-Disposition", "Content-Language", "Access-Control-Allow-Origin", "Link")
+
+
+def validated(request, response, changed: str):
+    """A public answer that is not one plan's (the open-data catalogue, a schema file): the same validators
+    (an ETag of its content, Last-Modified from ``changed``, an ISO date or "") and the same revalidation."""
+    key = "public:" + hashlib.sha256(response.content).hexdigest()
+    return _validated(request, response, changed, key)
 
 
 def cached_for_visitors(kind: str):

@@ -1,11 +1,14 @@
 """Public pages of a published project. They show the plan and its progress, never a person's
 contact details, a follow-up note or the history: only what the project decided to make public."""
 
+import json
+
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from maillage.accounts.access import access_for
 from maillage.actions.models import Action, ActionPartner
@@ -13,6 +16,9 @@ from maillage.actions.progress import STATUS_ORDER, status_counts
 from maillage.actions.sheet import filled_rows
 from maillage.actions.vocabulary import project_labels
 from maillage.frameworks.alignment import served_by_action
+from maillage.interchange.exporting import to_json
+from maillage.interchange.public import PUBLIC_SCHEMA_NAME, PUBLIC_SCHEMA_PATH
+from maillage.interchange.validation import SCHEMA_PATH
 from maillage.projects.forms import ProjectSearchForm
 from maillage.projects.listing import page_of
 from maillage.projects.models import Node, Project
@@ -20,7 +26,8 @@ from maillage.projects.network_views import neighbours
 from maillage.projects.tree import branch_page, tree_page, walk
 from maillage.versions.public import plan_context, public_state, snapshot_action
 
-from .caching import cached_for_visitors
+from . import opendata
+from .caching import cached_for_visitors, validated
 
 
 def _published(request, slug):
@@ -149,3 +156,54 @@ def action(request, slug, ref):
         },
     }
     return render(request, "publication/action.html", context)
+
+
+# --- open data (docs/opendata.md) -------------------------------------------------------------------
+
+
+@cached_for_visitors("open-data")
+@require_safe
+def open_data(request, slug, name):
+    """A file of a published plan (``opendata.FILES``), written from its public document: 404 for an
+    unpublished or unknown plan and an unknown file, like the public pages."""
+    if name not in opendata.FILES:
+        raise Http404
+    project = _published(request, slug)
+    document = opendata.shared_public_plan(project)
+    if name.endswith(".json"):
+        response = HttpResponse(to_json(document).encode(), content_type="application/json; charset=utf-8")
+        schema = reverse("public-schema", args=[PUBLIC_SCHEMA_NAME])
+        response["Link"] = f'<{schema}>; rel="describedby"; type="application/schema+json"'
+    else:
+        response = HttpResponse(opendata.csv_file(document, name), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{project.slug}-{name}"'
+    response["Access-Control-Allow-Origin"] = "*"  # open data: readable from any site's scripts
+    return response
+
+
+@require_safe
+def open_data_catalogue(request):
+    """Every published plan in DCAT-AP (JSON-LD), a page of ``CATALOGUE_PAGE_SIZE`` at a time."""
+    raw = request.GET.get("page", "1")
+    if not raw.isdigit() or not 0 < int(raw) < 10**6:
+        raise Http404
+    document = opendata.catalogue(int(raw), request.build_absolute_uri)
+    if document is None:
+        raise Http404
+    content = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    response = HttpResponse(content.encode(), content_type="application/ld+json; charset=utf-8")
+    response["Access-Control-Allow-Origin"] = "*"
+    return validated(request, response, document.get("dct:modified", {}).get("@value", ""))
+
+
+SCHEMA_FILES = {SCHEMA_PATH.name: SCHEMA_PATH, PUBLIC_SCHEMA_NAME: PUBLIC_SCHEMA_PATH}
+
+
+@require_safe
+def schema_file(request, name):
+    """The JSON Schemas of the interchange document and of its public profile, as the package holds them."""
+    if name not in SCHEMA_FILES:
+        raise Http404
+    response = HttpResponse(SCHEMA_FILES[name].read_bytes(), content_type="application/schema+json")
+    response["Access-Control-Allow-Origin"] = "*"
+    return validated(request, response, "")

@@ -3,7 +3,7 @@
 A version page shows the plan *as it was*: its tree, its actions and their statuses come from the
 stored document, never from the live tables. :class:`Plan` indexes one document once (nodes in tree
 order, actions by reference, where each action sits, the names behind the directory's keys), and
-:func:`public_document` strips it down to what the public pages show.
+:func:`public_document` (``interchange.public``) strips it down to what the public pages show.
 """
 
 from collections import Counter
@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from maillage.actions.models import SECTIONS
 from maillage.actions.progress import STATUS_ORDER
 from maillage.actions.sheet import ROWS
 from maillage.actions.vocabulary import VOCABULARIES, Scale
 from maillage.french import normalise
+from maillage.interchange.public import public_document  # noqa: F401 — what a visitor reads: one definition
 
 
 def default_labels() -> dict[str, dict[str, str]]:
@@ -228,81 +228,3 @@ def section_label(name: str) -> str:
     from maillage.actions.models import Action
 
     return str(Action._meta.get_field(name).verbose_name)
-
-
-# --- the public side ------------------------------------------------------------------------------
-
-# What the public pages show of an action (publication/templates/publication/action.html): no lead,
-# no elected referent, no note, no budget, no value comment or source.
-PUBLIC_ACTION_FIELDS = [
-    "ref",
-    "code",
-    "title",
-    "status",
-    "origin",
-    "parent",
-    "scale",
-    "territory",
-    "periods",
-    "start_date",
-    "end_date",
-    *SECTIONS,
-    "lead_organisation",
-    "themes",
-    "partners",
-    "indicators",
-]
-PUBLIC_PARTNER_FIELDS = ["key", "name", "acronym", "kind"]
-
-
-def public_document(document: dict) -> dict:
-    """The document without anything personal, for the public pages of a published plan.
-
-    The public pages name organisations, never people: people, leads, elected referents (of actions
-    and nodes), notes, governance (members, attendance, minutes), organisations' contact details and
-    indicator values' comments and sources are all dropped. Applied before rendering, so a template
-    cannot show what the document no longer holds."""
-    public = {
-        "schema": document.get("schema"),
-        "project": {
-            key: value
-            for key, value in document.get("project", {}).items()
-            if key in ("slug", "title", "subtitle", "kind", "period", "state", "deliberation", "version", "updated_on")
-        },
-        "levels": list(document.get("levels", [])),
-        "periods": list(document.get("periods", [])),
-        "labels": document.get("labels", {}),
-        "territories": [
-            {key: t[key] for key in ("key", "kind", "name") if key in t} for t in document.get("territories", [])
-        ],
-        "partners": [{key: o[key] for key in PUBLIC_PARTNER_FIELDS if key in o} for o in document.get("partners", [])],
-        "themes": list(document.get("themes", [])),
-        "nodes": [_public_node(node) for node in document.get("nodes", [])],
-        "actions": [_public_action(action) for action in document.get("actions", [])],
-    }
-    return public
-
-
-def _public_node(node: dict) -> dict:
-    return {
-        **{key: node[key] for key in ("key", "code", "title", "level", "description", "actions") if key in node},
-        "children": [_public_node(child) for child in node.get("children", [])],
-    }
-
-
-def _public_action(action: dict) -> dict:
-    kept = {key: action[key] for key in PUBLIC_ACTION_FIELDS if key in action}
-    if "indicators" in kept:
-        kept["indicators"] = [
-            {
-                **{
-                    key: i[key] for key in ("kind", "title", "unit", "baseline", "baseline_year", "targets") if key in i
-                },
-                "values": [
-                    {key: v[key] for key in ("period", "date", "value", "assessment") if key in v}
-                    for v in i.get("values", [])
-                ],
-            }
-            for i in kept["indicators"]
-        ]
-    return kept

@@ -23,6 +23,7 @@ from maillage.actions.models import Action, ActionChange
 from maillage.actions.vocabulary import project_labels
 from maillage.interchange.exporting import export_project
 from maillage.projects.models import Period, Project
+from maillage.webhooks import events as webhooks
 
 from .comparing import Side, compare
 from .models import Version
@@ -97,6 +98,8 @@ def take_version(
     with transaction.atomic():
         version.store(document if document is not None else export_project(project))
         version.save()
+        if adopted:
+            webhooks.version_adopted(version)
     return version
 
 
@@ -326,6 +329,7 @@ def adopt_update(
         locked.adopted_at = timezone.now()
         locked.store(export_project(project))
         locked.save()
+        webhooks.version_adopted(locked)
     return locked
 
 

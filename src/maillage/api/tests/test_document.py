@@ -19,6 +19,9 @@ def test_get_then_put_replaces_the_plan_and_keeps_its_members(world, api_client)
     assert read.status_code == 200
     document = read.json()
     assert document["schema"] == "maillage/project@1"
+    centre = world.plan.project.organisations.get(key="centre-social")
+    partner = world.plan.users["outsider"]
+    Membership.objects.create(user=partner, project=world.plan.project, role="partner", organisation=centre)
     members_before = set(Membership.objects.filter(project=world.plan.project).values_list("user_id", "role"))
     document["actions"][0]["title"] = "Écrire et diffuser le guide"
     response = client.send("PUT", _url(world), document, HTTP_IF_MATCH=read["ETag"])
@@ -27,6 +30,7 @@ def test_get_then_put_replaces_the_plan_and_keeps_its_members(world, api_client)
     project = Project.objects.get(slug=world.plan.project.slug)
     assert Action.objects.get(project=project, ref="A1").title == "Écrire et diffuser le guide"
     assert set(Membership.objects.filter(project=project).values_list("user_id", "role")) == members_before
+    assert Membership.objects.get(project=project, user=partner).organisation.key == "centre-social"
     # The contributor still leads A1 through their directory person: they may still write it.
     assert Person.objects.get(project=project, key="lea-pilote").user == world.users["contributor"]
     assert response["ETag"] != read["ETag"]

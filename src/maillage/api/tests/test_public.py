@@ -7,9 +7,9 @@ import pytest
 from maillage.accounts.models import Membership
 from maillage.evaluation.models import FollowUpNote, IndicatorValue
 from maillage.interchange.exporting import export_project, to_json
+from maillage.interchange.public import public_document
 from maillage.partners.models import Person
 from maillage.projects.models import Project
-from maillage.versions.reading import public_document
 
 PRIVATE_KEYS = {"leads", "elected_referent", "referent", "notes", "budget", "email", "phone", "comment", "source"}
 
@@ -48,7 +48,7 @@ def test_no_personal_data_in_any_anonymous_answer_of_the_demo(demo_db, api_clien
     published = [p for p in demo_db.values() if Project.objects.get(pk=p.pk).published]
     assert published, "the demo publishes plans"
     personal = _personal(published)
-    # What the public pages themselves show (``versions.reading.public_document``) is no leak: a seed's
+    # What the public pages themselves show (``interchange.public.public_document``) is no leak: a seed's
     # node description quotes an author who is also in the directory.
     shown = " ".join(to_json(public_document(export_project(p))) for p in published)
     personal = {text for text in personal if json.dumps(text, ensure_ascii=False)[1:-1] not in shown}

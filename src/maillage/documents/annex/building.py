@@ -473,6 +473,35 @@ def _governance(data) -> Section | None:
     return Section("Gouvernance", 1, blocks, page_break=True) if blocks else None
 
 
+def _mobilisation(data) -> Section | None:
+    """« 70 partenaires ont rejoint sur 70 sollicités », and the same per body: counts of organisations."""
+    if data.mobilisation is None:
+        return None
+    overall, by_body = data.mobilisation
+    rows = ([overall] if overall else []) + by_body
+    if not rows:
+        return None
+    headline = data.mobilisation_headline
+    blocks = [Paragraph(f"{headline.joined} partenaires ont rejoint sur {headline.approached} sollicités.")]
+    blocks.append(
+        Table(
+            ["Pour", "Sollicitées", "Ont rejoint", "Ont décliné", "Sans réponse"],
+            [
+                [
+                    cell(t.label),
+                    cell(str(t.approached)),
+                    cell(str(t.joined)),
+                    cell(str(t.declined)),
+                    cell(str(t.waiting)),
+                ]
+                for t in rows
+            ],
+            [0.4, 0.15, 0.15, 0.15, 0.15],
+        )
+    )
+    return Section("Mobilisation des partenaires", 1, blocks)
+
+
 def _budget_summary(data) -> Section:
     """Planned euros by funder × year, summed by :func:`maillage.actions.budget.funder_year_totals`."""
     totals = data.budget.only("planned")
@@ -574,7 +603,7 @@ def project_document(data) -> Document:
                 page_break=True,
             )
         )
-    for section in (_programmes(data), _governance(data), _budget_summary(data)):
+    for section in (_programmes(data), _governance(data), _mobilisation(data), _budget_summary(data)):
         if section:
             body.append(section)
     document = Document(

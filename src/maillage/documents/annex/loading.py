@@ -15,6 +15,7 @@ from maillage.actions.vocabulary import project_labels
 from maillage.diagnostic.models import Consultation, Enjeu, Finding, KeyFigureTable
 from maillage.evaluation.models import Indicator
 from maillage.governance.models import Body, BodyMember
+from maillage.partners import mobilisation
 from maillage.projects.models import Acronym, Node, Period
 
 
@@ -72,6 +73,8 @@ class ProjectData:
     tree_png: bytes | None = None  # the strategy tree diagram; None without cairo or for a filtered list
     budget: BudgetTotals = field(default_factory=BudgetTotals)  # euros by funder × year × kind (full only)
     public: bool = False  # for a visitor: organisations, never people (no leads, referents, chairs, members)
+    mobilisation: tuple | None = None  # (whole project, per body) tallies of partners approached (full only)
+    mobilisation_headline: object = None
 
     @property
     def nodes_by_id(self) -> dict:
@@ -137,6 +140,8 @@ def load(project, *, full: bool = True, action=None, actions=None, public: bool 
             )
         )
         data.findings = list(Finding.objects.filter(project=project))
+        data.mobilisation = mobilisation.tallies(project)
+        data.mobilisation_headline = mobilisation.headline(project)
         data.consultations = list(Consultation.objects.filter(project=project))
         data.budget = project_totals(project, actions_filter)
         if actions_filter is None and nodes:

@@ -154,3 +154,18 @@ def test_compiled_catalogue_matches_the_po():
     compiled = {(e.msgid, e.msgstr or e.msgstr_plural.get(1, "")) for e in mo if e.msgid}
     expected = {(e.msgid, e.msgstr or e.msgstr_plural.get(1, "")) for e in po.translated_entries()}
     assert expected - compiled == set(), "the .mo is stale: run `make messages`"
+
+
+def test_dates_and_times_follow_the_language(client):
+    """« on 1 December 2026 à 22:18 » mixed the two: a date and time is the language's own format."""
+    project = ProjectFactory(title="PST des Dates")
+    ActionFactory(project=project, title="Forum")
+    client.force_login(member(project, Membership.Role.READER))
+    url = reverse("project-dashboard", args=[project.slug])
+    french = client.get(url).content.decode()
+    assert re.search(r"le \d{1,2} \w+ \d{4} \d{2}:\d{2}", french)
+    choose(client, "en", url)
+    english = client.get(url).content.decode()
+    recent = english[english.index('id="recentes"') :]
+    recent = recent[: recent.index("</section>")]
+    assert " à " not in recent and re.search(r"on \w+\.? \d{1,2}, \d{4}, \d{1,2}:\d{2} [ap]\.m\.", recent)

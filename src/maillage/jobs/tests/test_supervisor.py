@@ -46,7 +46,9 @@ def test_an_essential_child_ending_stops_the_others_with_its_code():
 
 
 def test_the_worker_command_supervises_a_db_worker_per_queue_and_stops_on_sigterm(tmp_path):
-    """``maillage worker`` itself: two db_worker children, one killed and restarted, then SIGTERM ends all."""
+    """``maillage worker`` itself: a db_worker child per queue, one killed and restarted, then SIGTERM ends all."""
+    from maillage.jobs.management.commands.worker import QUEUES
+
     environment = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'base.sqlite3'}"}
     subprocess.run([sys.executable, "-m", "maillage", "migrate", "-v0"], env=environment, check=True, timeout=300)
     worker = subprocess.Popen(
@@ -59,17 +61,17 @@ def test_the_worker_command_supervises_a_db_worker_per_queue_and_stops_on_sigter
         children = []
         for _ in range(200):
             children = _children(worker.pid)
-            if len(children) == 2:
+            if len(children) == len(QUEUES) == 3:  # imports, exports, webhooks
                 break
             time.sleep(0.1)
-        assert len(children) == 2
+        assert len(children) == len(QUEUES)
         os.kill(children[0], signal.SIGKILL)
         for _ in range(200):
             now = _children(worker.pid)
-            if len(now) == 2 and children[0] not in now:
+            if len(now) == len(QUEUES) and children[0] not in now:
                 break
             time.sleep(0.1)
-        assert len(now) == 2 and children[0] not in now
+        assert len(now) == len(QUEUES) and children[0] not in now
         assert worker.poll() is None
     finally:
         worker.send_signal(signal.SIGTERM)

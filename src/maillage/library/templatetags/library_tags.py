@@ -11,12 +11,13 @@ from ..sharing import is_shared
 from ..similar import similar_actions
 
 register = template.Library()
+SIMILAR_SHOWN = 5  # similar actions on a fiche
 
 
 @register.inclusion_tag("library/_similar.html", takes_context=True)
 def similar_block(context, action):
     user = context["request"].user
-    found = similar_actions(action, user, limit=5)
+    found = similar_actions(action, user, limit=SIMILAR_SHOWN)
     urls = action_urls(found, user)
     return {"similar": [(item, urls.get(item.pk)) for item in found]}
 

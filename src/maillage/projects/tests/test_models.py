@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from maillage.projects.models import Node, Period
+from maillage.projects.models import Level, Node, Period
 
 from .factories import LevelFactory, NodeFactory, PeriodFactory, ProjectFactory
 
@@ -91,3 +91,28 @@ def test_a_project_period_is_in_order():
         project.full_clean()
     with pytest.raises(IntegrityError), transaction.atomic():
         project.save()
+
+
+def test_a_node_is_numbered_with_its_level_name_once():
+    project = ProjectFactory()
+    visee = Level.objects.create(project=project, depth=1, name="Visée")
+    objective = Level.objects.create(project=project, depth=2, name="Objectif")
+    first = Node.objects.create(project=project, level=visee, code="Visée 1", title="Agir ensemble")
+    second = Node.objects.create(project=project, level=objective, parent=first, code="1.1", title="Informer")
+    bare = Node.objects.create(project=project, level=objective, parent=first, title="Accueillir")
+    assert (first.numbered, second.numbered, bare.numbered) == ("Visée 1", "Objectif 1.1", "Objectif")
+    assert first.heading == "Visée 1 — Agir ensemble" and bare.heading == "Objectif : Accueillir"
+
+
+def test_no_level_name_is_doubled_on_the_demo_trees(client, demo_db):
+    from django.urls import reverse
+
+    from maillage.accounts.models import User
+
+    client.force_login(User.objects.create(username="numbering-admin", is_superuser=True))
+    for slug, project in demo_db.items():
+        text = client.get(reverse("project-tree", args=[slug])).content.decode()
+        if not project.nodes.exists():
+            continue
+        for level in project.levels.values_list("name", flat=True):
+            assert f"{level} {level} " not in text, (slug, level)

@@ -4,7 +4,6 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from maillage.documents.registry import ExportError, parse_what, write
-from maillage.interchange.exporting import export_project, to_json
 from maillage.projects.models import Project
 
 
@@ -56,16 +55,11 @@ class Command(BaseCommand):
         if project is None:
             raise CommandError(f"Projet « {slug} » introuvable. « maillage projects » liste les projets existants.")
         try:
-            if format == "json":
-                if what != "project":
-                    raise ExportError("Le format json exporte le projet entier : --what project.")
-                content = to_json(export_project(project)).encode()
-            else:
-                target = parse_what(project, what)
-                bar = ProgressBar(self.stderr) if progress or self.stderr.isatty() else None
-                content = write(format, project, target, progress=bar)
-                if bar:
-                    bar.close()
+            target = parse_what(project, what)
+            bar = ProgressBar(self.stderr) if format != "json" and (progress or self.stderr.isatty()) else None
+            content = write(format, project, target, progress=bar)
+            if bar:
+                bar.close()
         except ExportError as error:
             raise CommandError(str(error)) from error
         if output:

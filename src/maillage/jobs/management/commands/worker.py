@@ -6,8 +6,8 @@ from maillage.jobs.staleness import SWEEP_EVERY, sweep
 from maillage.jobs.supervisor import Child, Supervisor
 
 # One db_worker per queue, so that an import never waits behind exports (documents/tasks.py,
-# imports/tasks.py name the queues).
-QUEUES = {"imports": "imports", "exports": "exports,default"}
+# imports/tasks.py, webhooks/tasks.py name the queues): a slow webhook receiver holds up neither.
+QUEUES = {"imports": "imports", "exports": "exports,default", "webhooks": "webhooks"}
 
 
 def worker_children(interval: float = 1.0) -> list[Child]:
@@ -32,7 +32,7 @@ def worker_children(interval: float = 1.0) -> list[Child]:
 
 class Command(BaseCommand):
     help = (
-        "Lance les travailleurs des tâches de fond (un par file : imports, exports) et les relance s'ils "
+        "Lance les travailleurs des tâches de fond (un par file : imports, exports, webhooks) et les relance s'ils "
         "s'arrêtent ; marque en échec les imports et exports laissés en cours par un travailleur disparu."
     )
 
