@@ -73,17 +73,22 @@ def meeting_description(meeting) -> str:
     return "\n\n".join(parts)
 
 
+def _when(event: Event, day, start, end) -> None:
+    """A day with its times in Paris, or the whole day when no time is given."""
+    if start:
+        event.add("dtstart", datetime.combine(day, start, tzinfo=PARIS))
+        if end and end > start:
+            event.add("dtend", datetime.combine(day, end, tzinfo=PARIS))
+    else:
+        event.add("dtstart", day)
+        event.add("dtend", day + timedelta(days=1))
+
+
 def meeting_event(project, meeting, stamp, occurrence: int = 1) -> Event:
     event = Event()
     event.add("uid", meeting_uid(project, meeting, occurrence))
     event.add("dtstamp", stamp)
-    if meeting.start_time:
-        event.add("dtstart", datetime.combine(meeting.date, meeting.start_time, tzinfo=PARIS))
-        if meeting.end_time and meeting.end_time > meeting.start_time:
-            event.add("dtend", datetime.combine(meeting.date, meeting.end_time, tzinfo=PARIS))
-    else:
-        event.add("dtstart", meeting.date)
-        event.add("dtend", meeting.date + timedelta(days=1))
+    _when(event, meeting.date, meeting.start_time, meeting.end_time)
     event.add("summary", meeting.title)
     if meeting.place:
         event.add("location", meeting.place)
@@ -113,13 +118,7 @@ def partner_event(project, event, stamp) -> Event:
     item = Event()
     item.add("uid", f"partenaire-{event.uid}@{quote(project.slug)}.maillage")
     item.add("dtstamp", stamp)
-    if event.start_time:
-        item.add("dtstart", datetime.combine(event.date, event.start_time, tzinfo=PARIS))
-        if event.end_time and event.end_time > event.start_time:
-            item.add("dtend", datetime.combine(event.date, event.end_time, tzinfo=PARIS))
-    else:
-        item.add("dtstart", event.date)
-        item.add("dtend", event.date + timedelta(days=1))
+    _when(item, event.date, event.start_time, event.end_time)
     name = event.organisation.name
     item.add("summary", f"{event.title} ({name})")
     if event.place:
