@@ -127,10 +127,12 @@ INSTALLED_APPS = [
     "maillage.search",
     "maillage.server",
     "maillage.webhooks",
+    "maillage.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "maillage.api.middleware.ApiMiddleware",  # preflights of /api/v1/ answered before anything else
     # Static files with hashed names and far-future caching, once collected (maillage.server.static).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -349,6 +351,10 @@ AXES_DISABLE_ACCESS_LOG = True  # failures are kept (the lockout needs them), su
 # Password reset mails: per client address and per e-mail address, within an hour.
 MAILLAGE_PASSWORD_RESETS_PER_ADDRESS = env_int("MAILLAGE_PASSWORD_RESETS_PER_ADDRESS", 5)
 MAILLAGE_PASSWORD_RESETS_PER_EMAIL = env_int("MAILLAGE_PASSWORD_RESETS_PER_EMAIL", 3)
+# The API's rate limits (maillage.api.throttling): requests a minute per token, and per client address
+# for anonymous clients; past them, 429 with Retry-After.
+MAILLAGE_API_TOKEN_PER_MINUTE = env_int("MAILLAGE_API_TOKEN_PER_MINUTE", 600)
+MAILLAGE_API_ANONYMOUS_PER_MINUTE = env_int("MAILLAGE_API_ANONYMOUS_PER_MINUTE", 120)
 
 
 # --- Content Security Policy (django-csp): scripts only from Maillage's own static files -------------

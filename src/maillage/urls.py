@@ -36,4 +36,5 @@ urlpatterns = [
     path("", include("maillage.search.urls")),
     path("", include("maillage.library.urls")),
     path("", include("maillage.webhooks.urls")),
+    path("", include("maillage.api.urls")),
 ]

@@ -31,6 +31,9 @@ class Access:
     role: str | None
     led_action_ids: set[int] = field(default_factory=set)
     organisation_id: int | None = None  # a partner's organisation in the project's directory
+    # False for a read-only API token (``maillage.api``): the member reads as their role lets them and
+    # writes nothing, whatever the role.
+    writable: bool = True
 
     @property
     def is_member(self) -> bool:
@@ -67,14 +70,25 @@ class Access:
         return self.can_manage or self.role == Role.CONTRIBUTOR
 
     def can_edit_action(self, action) -> bool:
-        if action.project_id != self.project.pk:
+        if action.project_id != self.project.pk or not self.writable:
             return False
         if self.can_manage:
             return True
         return self.role == Role.CONTRIBUTOR and action.pk in self.led_action_ids
 
     def can_add_action(self) -> bool:
-        return self.can_manage
+        return self.can_manage and self.writable
+
+    def can_replace_plan(self) -> bool:
+        """Replace the whole plan with an interchange document (the API's ``PUT …/document``): what the
+        command ``maillage import --replace`` does, for the project's coordinators only."""
+        return self.can_manage and self.writable
+
+    @property
+    def can_read_private(self) -> bool:
+        """Governance, diagnostic, versions, campaigns, the interchange document, notes, people: members'
+        matters. A visitor of a published plan reads what its public pages show (``versions.reading``)."""
+        return self.is_member
 
     @property
     def may_manage_webhooks(self) -> bool:
@@ -113,7 +127,8 @@ def role_in(user, project: Project) -> str | None:
     return next((role for role in STRONGEST_FIRST if role in own), None)
 
 
-def access_for(user, project: Project) -> Access:
+def access_for(user, project: Project, *, writable: bool = True) -> Access:
+    """``writable=False``: the same reads, no write (a read-only API token)."""
     role = role_in(user, project)
     led = set()
     organisation_id = None
@@ -127,7 +142,9 @@ def access_for(user, project: Project) -> Access:
             .values_list("organisation_id", flat=True)
             .first()
         )
-    return Access(project=project, user=user, role=role, led_action_ids=led, organisation_id=organisation_id)
+    return Access(
+        project=project, user=user, role=role, led_action_ids=led, organisation_id=organisation_id, writable=writable
+    )
 
 
 def _member_q(user, roles=None) -> Q:

@@ -131,12 +131,15 @@ def save_sheet(action, form, partners, budget, user, expected_version) -> Action
         return record(action, user, ActionChange.Kind.EDITED, changes)
 
 
-def change_status(action, status, user, reason: str = "") -> ActionChange | None:
+def change_status(action, status, user, reason: str = "", expected_version: int | None = None) -> ActionChange | None:
     """The quick status change of the list and the page: one field, one history entry (``reason``: see
-    :func:`maillage.actions.history.record`)."""
+    :func:`maillage.actions.history.record`). With ``expected_version`` (the API's If-Match), a sheet
+    saved since that version raises :class:`Conflict` instead."""
     labels = project_labels(action.project)
     with transaction.atomic():
         current = Action.objects.select_for_update().get(pk=action.pk)
+        if expected_version is not None and current.version != expected_version:
+            raise Conflict(current, expected_version)
         if current.status == status:
             return None
         old = current.status
