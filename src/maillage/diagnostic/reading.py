@@ -68,9 +68,9 @@ def enjeu_answers(project) -> list[Answer]:
         for node in nodes:
             if node.pk in branches:
                 subtree.update(branch.node.pk for branch, _depth in walk([branches[node.pk]]))
-                node.level_name = branches[node.pk].node.level.name
+                node.numbered_label = branches[node.pk].node.numbered  # the level named once (Node.numbered)
             else:
-                node.level_name = ""
+                node.numbered_label = node.code
         placed = ActionNode.objects.filter(node_id__in=subtree, action__parent__isnull=True).values("action_id")
         shown = list(
             Action.objects.filter(pk__in=placed)

@@ -111,7 +111,7 @@ def test_the_page_shows_tables_findings_consultations_and_answers(client, diagno
     assert "Aucune action ne répond à cet enjeu" in html and html.count("enjeu-unanswered") == 1
     assert "2 enjeux — 1 sans action qui y réponde" in html
     assert reverse("action-detail", args=[project.slug, "A1"]) in html
-    assert "Axe AXE 2 — Grandir" in html
+    assert "AXE 2 — Grandir" in html and "Axe AXE" not in html  # the level named once
     assert 'id="add-enjeu"' not in html and 'id="add-finding"' not in html
 
 
