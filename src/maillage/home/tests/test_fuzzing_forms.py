@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from maillage.accounts.models import User
 
 SLUG = "clermont-sud"
-MAX_PAGES = 90
+MAX_PAGES = 110
 EXAMPLES = 6
 # Forms not posted: signing out ends the session the crawl uses; deleting the plan's tree nodes is
 # posted, but not the project itself (the next forms would have nothing left to post to).
