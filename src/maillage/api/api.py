@@ -483,7 +483,7 @@ def list_organisations(request, slug: str, page: int = PageNumber, taille: int =
     """L'annuaire du projet : les organisations (un visiteur n'en lit que le nom, le sigle et le type)."""
     project, access = _project(request, slug)
     pks, facts = _page(Organisation.objects.filter(project=project).order_by("position", "pk"), page, taille)
-    shown = _in_order(Organisation.objects.prefetch_related("domains"), pks)
+    shown = _in_order(Organisation.objects.select_related("structure").prefetch_related("domains"), pks)
     public = not access.is_member
     return {**facts, "results": [rep.organisation(o, public) for o in shown]}
 

@@ -222,7 +222,19 @@ def organisation(o, public: bool) -> dict:
         "phone": o.phone,
         "domains": [d.name for d in o.domains.all()],
     }
-    return {k: v for k, v in data.items() if k in PUBLIC_PARTNER_FIELDS} if public else data
+    if public:
+        return {k: v for k, v in data.items() if k in PUBLIC_PARTNER_FIELDS}
+    s = o.structure
+    if s is not None:
+        data |= {"siret": s.siret, "insee_code": s.insee_code, "thematiques": s.thematiques, "publics": s.publics}
+        if s.located:
+            data["location"] = {
+                "latitude": s.latitude,
+                "longitude": s.longitude,
+                "source": s.geo_source,
+                "score": s.geo_score,
+            }
+    return data
 
 
 __all__ = ["PUBLIC_ACTION_FIELDS", "action_detail", "action_summary", "organisation", "project"]

@@ -181,6 +181,13 @@ class Action(Schema):
     version: int | None = Field(None, description="La version de la fiche, aussi dans l'en-tête ETag.")
 
 
+class Location(Schema):
+    latitude: float
+    longitude: float
+    source: str | None = None
+    score: float | None = None
+
+
 class Organisation(Schema):
     key: str
     name: str
@@ -194,6 +201,12 @@ class Organisation(Schema):
     email: str | None = None
     phone: str | None = None
     domains: list[str] | None = None
+    # What the shared record of the organisation says (partners.Structure), for members.
+    siret: str | None = None
+    insee_code: str | None = None
+    location: Location | None = None
+    thematiques: list[str] | None = None
+    publics: list[str] | None = None
 
 
 class BodyMember(Schema):

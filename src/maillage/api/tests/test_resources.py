@@ -59,3 +59,23 @@ def test_the_actions_list_reads_the_list_filters(world, api_client):
     assert client.get(f"{base}?statut=inconnu").json()["count"] == 4  # ignored, as on the page
     node = world.plan.nodes["axe1"].pk
     assert {a["ref"] for a in client.get(f"{base}?noeud={node}").json()["results"]} == {"A1", "A2", "A3"}
+
+
+def test_organisations_carry_their_shared_record_for_members_only(world, api_client):
+    """SIRET, commune code, coordinates and data·inclusion facts (partners.Structure) for members; a
+    visitor reads the public fields only, as the open data does."""
+    entry = world.plan.project.organisations.get(key="centre-social")
+    structure = entry.structure
+    structure.siret, structure.insee_code = "13003013300016", "63113"
+    structure.latitude, structure.longitude, structure.geo_source, structure.geo_score = 45.77, 3.08, "address", 0.93
+    structure.thematiques = ["numerique--acceder-a-des-services-en-ligne"]
+    structure.save()
+    url = f"/api/v1/projects/{world.plan.project.slug}/organisations"
+    member = api_client(world.secrets["coordinator_write"]).get(url).json()["results"]
+    mine = next(o for o in member if o["key"] == "centre-social")
+    assert (mine["siret"], mine["insee_code"]) == ("13003013300016", "63113")
+    assert mine["location"] == {"latitude": 45.77, "longitude": 3.08, "source": "address", "score": 0.93}
+    assert mine["thematiques"] == ["numerique--acceder-a-des-services-en-ligne"]
+    visitor = api_client().get(url).json()["results"]
+    seen = next(o for o in visitor if o["key"] == "centre-social")
+    assert "siret" not in seen and "location" not in seen
