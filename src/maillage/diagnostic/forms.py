@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.forms import DsfrModelForm
-from maillage.projects.models import Node
+from maillage.french import normalise
+from maillage.projects.models import Acronym, Node
 
 from .models import Consultation, Enjeu, Finding
 
@@ -81,3 +82,18 @@ class ConsultationForm(ProjectModelForm):
                 "young", _("Les jeunes interrogés font partie des habitants : pas plus de %(n)s.") % {"n": residents}
             )
         return cleaned
+
+
+class AcronymForm(ProjectModelForm):
+    """A line of the project's table of acronyms (the annex's « Sigles et abréviations »)."""
+
+    class Meta:
+        model = Acronym
+        fields = ["acronym", "expansion"]
+
+    def clean_acronym(self):
+        acronym = self.cleaned_data["acronym"].strip()
+        others = Acronym.objects.filter(project=self.project).exclude(pk=self.instance.pk)
+        if any(normalise(other) == normalise(acronym) for other in others.values_list("acronym", flat=True)):
+            raise forms.ValidationError(_("Ce sigle est déjà dans la table du projet."))
+        return acronym

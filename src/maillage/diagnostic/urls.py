@@ -10,6 +10,7 @@ for part, segment, new in [
     ("constat", "constats", "nouveau"),
     ("consultation", "consultations", "nouvelle"),
     ("enjeu", "enjeux", "nouveau"),
+    ("sigle", "sigles", "nouveau"),
 ]:
     urlpatterns += [
         path(P + f"{segment}/{new}/", views.part_create, {"part": part}, name=f"{part}-create"),

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy
 
 from maillage.accounts.decorators import MANAGE, project_view
 from maillage.actions.vocabulary import project_labels
+from maillage.projects.models import Acronym
 
-from .forms import ConsultationForm, EnjeuForm, FindingForm
+from .forms import AcronymForm, ConsultationForm, EnjeuForm, FindingForm
 from .models import Consultation, Enjeu, Finding
 from .reading import enjeu_answers, key_figure_grids
 
@@ -21,6 +22,7 @@ PARTS = {
     "constat": (Finding, FindingForm, gettext_lazy("un constat"), "constats"),
     "consultation": (Consultation, ConsultationForm, gettext_lazy("une consultation"), "consultations"),
     "enjeu": (Enjeu, EnjeuForm, gettext_lazy("un enjeu"), "enjeux"),
+    "sigle": (Acronym, AcronymForm, gettext_lazy("un sigle"), "sigles"),
 }
 
 
@@ -42,6 +44,7 @@ def diagnostic(request, project):
         "grids": key_figure_grids(project),
         "findings": Finding.objects.filter(project=project),
         "consultations": Consultation.objects.filter(project=project),
+        "acronyms": Acronym.objects.filter(project=project).order_by("position", "acronym"),
         "answers": answers,
         "unanswered": sum(1 for answer in answers if answer.unanswered),
         "labels": project_labels(project),

@@ -231,7 +231,7 @@ def test_diagnostic_queries_do_not_grow_with_the_plan(client, django_assert_max_
     login_as(client, project, "reader")
     # The grids and findings in a fixed number of queries, then one query an enjeu (its first actions
     # with their total): the page shows every enjeu, never every action.
-    with django_assert_max_num_queries(15 + 15):
+    with django_assert_max_num_queries(16 + 15):  # 16: the table of acronyms is one more
         page = client.get(reverse("diagnostic", args=[project.slug]))
     assert [(a.count, len(a.actions)) for a in page.context["answers"]] == [(50, ANSWER_SHOWN)] * 15
     assert "et 40 autres, dans la liste des actions" in page.content.decode()
@@ -268,3 +268,39 @@ def test_clermont_sud_diagnostic(client, demo_db):
     assert "A1-01" in {a.ref for a in answers[0].actions}
     assert "373 habitants interrogés" in html and "dont 92 jeunes" in html and "69 partenaires impliqués" in html
     assert len(page.context["findings"]) == 57
+
+
+def test_the_table_of_acronyms_has_its_screens(client):
+    """Acronyms were editable in the Django admin only (issue 15 item 14): coordinators add, change and
+    delete them on the diagnostic page; a duplicate (accents and case aside) is refused; other projects'
+    ids are not found."""
+    from maillage.accounts.models import Membership, User
+    from maillage.projects.models import Acronym
+    from maillage.projects.tests.factories import ProjectFactory
+
+    project, other = ProjectFactory(slug="sigles"), ProjectFactory(slug="sigles-autre")
+    coordinator = User.objects.create(username="sigles-coord")
+    Membership.objects.create(user=coordinator, project=project, role="coordinator")
+    reader = User.objects.create(username="sigles-lecteur")
+    Membership.objects.create(user=reader, project=project, role="reader")
+    foreign = Acronym.objects.create(project=other, acronym="CAF", expansion="Caisse d'allocations familiales")
+    client.force_login(coordinator)
+    create = reverse("sigle-create", args=[project.slug])
+    assert client.post(create, {"acronym": "CTG", "expansion": "Convention territoriale globale"}).status_code == 302
+    refused = client.post(create, {"acronym": "ctg", "expansion": "Doublon"})
+    assert refused.status_code == 200 and "Ce sigle est déjà dans la table du projet." in refused.content.decode()
+    ctg = Acronym.objects.get(project=project)
+    edit = reverse("sigle-edit", args=[project.slug, ctg.pk])
+    client.post(edit, {"acronym": "CTG", "expansion": "Convention territoriale globale (Caf)"})
+    ctg.refresh_from_db()
+    assert ctg.expansion == "Convention territoriale globale (Caf)"
+    page = client.get(reverse("diagnostic", args=[project.slug])).content.decode()
+    assert "Sigles et abréviations" in page and "Convention territoriale globale (Caf)" in page
+    assert client.get(reverse("sigle-edit", args=[project.slug, foreign.pk])).status_code == 404
+    assert client.post(reverse("sigle-delete", args=[project.slug, foreign.pk])).status_code == 404
+    client.force_login(reader)
+    assert client.post(create, {"acronym": "QPV", "expansion": "Quartier prioritaire"}).status_code == 403
+    assert 'id="add-acronym"' not in client.get(reverse("diagnostic", args=[project.slug])).content.decode()
+    client.force_login(coordinator)
+    assert client.post(reverse("sigle-delete", args=[project.slug, ctg.pk])).status_code == 302
+    assert not Acronym.objects.filter(project=project).exists() and Acronym.objects.filter(pk=foreign.pk).exists()
