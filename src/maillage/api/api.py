@@ -39,6 +39,7 @@ from maillage.partners.models import Organisation
 from maillage.projects.models import Node, Project
 from maillage.projects.stamp import published_stamp, touch
 from maillage.versions.models import Version
+from maillage.versions.public import under_update
 
 from . import representation as rep
 from . import schemas, writing
@@ -50,7 +51,14 @@ logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50  # as the actions list (docs/actions.md)
 MAX_PAGE_SIZE = 100
-ERRORS = {401: schemas.Error, 403: schemas.Error, 404: schemas.Error, 422: schemas.Error, 429: schemas.Error}
+ERRORS = {
+    401: schemas.Error,
+    403: schemas.Error,
+    404: schemas.Error,
+    409: schemas.Error,  # a visitor, while an update of the plan is prepared (plan_under_update)
+    422: schemas.Error,
+    429: schemas.Error,
+}
 WRITE_ERRORS = {**ERRORS, 409: schemas.Error, 412: schemas.Error, 428: schemas.Error}
 
 
@@ -170,6 +178,9 @@ def _project(request, slug):
     access = access_for(caller.user, project, writable=caller.writes)
     if not access.can_read:
         raise Http404
+    if not access.is_member and under_update(project):
+        # The public pages show the adopted version meanwhile; the API shows visitors nothing unadopted.
+        raise ApiError("plan_under_update")
     return project, access
 
 

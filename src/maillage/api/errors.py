@@ -22,6 +22,13 @@ CODES = {
             "remplacez-le depuis l'interface ou par la commande d'import."
         ),
     ),
+    "plan_under_update": (
+        409,
+        _(
+            "Une mise à jour de ce plan est en préparation : l'API ne montre pas aux visiteurs un plan non "
+            "adopté. Sa version adoptée se lit dans les données ouvertes (/plans/<slug>/donnees/plan.json)."
+        ),
+    ),
     "version_conflict": (
         412,
         _("La ressource a été modifiée depuis votre lecture : relisez-la (son état actuel est joint) puis réessayez."),

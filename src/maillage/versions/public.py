@@ -25,6 +25,16 @@ class PublicState:
     plan: Plan | None = field(default=None, repr=False)
 
 
+def under_update(project) -> bool:
+    """An update of an adopted plan is being prepared: visitors read the adopted version, not the live
+    plan (two small queries)."""
+    return _drafting_update(project) and Version.objects.filter(project=project, state=Version.State.ADOPTED).exists()
+
+
+def _drafting_update(project) -> bool:
+    return Version.objects.filter(project=project, kind=Version.Kind.UPDATE, state=Version.State.DRAFT).exists()
+
+
 def public_state(project) -> PublicState:
     """Two small queries (the document is read only while an update is open)."""
     adopted = (
@@ -33,7 +43,7 @@ def public_state(project) -> PublicState:
         .only("pk", "label", "kind", "date", "deliberation_date", "deliberation_reference", "deliberation_body")
         .first()
     )
-    updating = Version.objects.filter(project=project, kind=Version.Kind.UPDATE, state=Version.State.DRAFT).exists()
+    updating = _drafting_update(project)
     dates = [project.updated_on]  # adopting an update sets it; an import may bring a later one
     if adopted is not None and adopted.kind == Version.Kind.UPDATE:
         dates.append(adopted.date)

@@ -97,3 +97,19 @@ def test_a_visitor_reads_what_the_public_fiche_shows(world, api_client):
     assert body["notes"][0]["text"] == "Note privée"
     assert body["indicators"][0]["values"][0]["comment"] == "Commentaire privé"
     assert "Access-Control-Allow-Origin" not in member
+
+
+def test_visitors_read_nothing_unadopted_while_an_update_is_prepared(world, api_client):
+    """The public pages show the adopted version while an update is prepared; the API shows visitors
+    nothing of the live plan meanwhile (409 plan_under_update), members read it as usual."""
+    from maillage.versions.taking import take_version
+
+    project = world.plan.project
+    url = f"/api/v1/projects/{project.slug}/actions"
+    assert api_client().get(url).status_code == 200
+    take_version(project, label="Adoptée", adopted=True)
+    take_version(project, label="Mise à jour 2027", kind="update")
+    answer = api_client().get(url)
+    assert answer.status_code == 409 and answer.json()["error"]["code"] == "plan_under_update"
+    assert "données ouvertes" in answer.json()["error"]["message"]
+    assert api_client(world.secrets["coordinator_write"]).get(url).status_code == 200
