@@ -6,8 +6,9 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
+
+from maillage import keys
 
 from .models import Action, Programme, ProgrammeAction
 
@@ -55,20 +56,13 @@ def refs_text(programme) -> str:
     return ", ".join(programme.actions.order_by("programmeaction__position", "position").values_list("ref", flat=True))
 
 
-def free_key(project, title: str) -> str:
-    base = slugify(title)[:90] or "programme"
-    taken = set(Programme.objects.filter(project=project, key__startswith=base).values_list("key", flat=True))
-    key, number = base, 2
-    while key in taken:
-        key, number = f"{base}-{number}", number + 1
-    return key
-
-
 def save(programme: Programme, actions: list[Action]) -> Programme:
     """The programme and exactly these actions, in this order, in one transaction."""
     with transaction.atomic():
         if programme.pk is None:
-            programme.key = free_key(programme.project, programme.title)
+            programme.key = keys.free_key(
+                Programme.objects.filter(project=programme.project), programme.title, default="programme"
+            )
             programme.position = Programme.objects.filter(project=programme.project).count()
         programme.save()
         ProgrammeAction.objects.filter(programme=programme).delete()

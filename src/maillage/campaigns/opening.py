@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from maillage import keys
 from maillage.actions.models import Action
 from maillage.actions.vocabulary import Status
 from maillage.projects.models import Node
@@ -80,16 +80,8 @@ def default_title(kind: str, first_year: int, last_year: int) -> str:
 
 def free_key(project, title: str, exclude_pk=None) -> str:
     """The slug of the title, numbered when the project already has a campaign of that key."""
-    base = slugify(title)[:50].strip("-") or "campagne"
-    taken = set(
-        Campaign.objects.filter(project=project, key__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("key", flat=True)
-    )
-    key, number = base, 2
-    while key in taken:
-        key, number = f"{base}-{number}", number + 1
-    return key
+    campaigns = Campaign.objects.filter(project=project).exclude(pk=exclude_pk)
+    return keys.free_key(campaigns, title, length=50, default="campagne")
 
 
 def add_default_questions(campaign: Campaign) -> list[Question]:

@@ -17,9 +17,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from maillage import keys
 from maillage.actions import editing
 from maillage.actions.history import author_name, diff, record, snapshot
 from maillage.actions.models import Action, ActionChange, ActionNode
@@ -221,17 +221,14 @@ def _pending(change):
 
 def free_node_key(project, text: str, decision_id=None) -> str:
     """A node key free in the tree and among the nodes pending changes will add."""
-    base = slugify(text)[:90] or "noeud"
+    base = keys.base_of(text, default="noeud")
     taken = set(Node.objects.filter(project=project, key__startswith=base).values_list("key", flat=True))
     taken |= set(
         DecisionChange.objects.filter(
             decision__meeting__project=project, kind=Kind.NEW_NODE, key__startswith=base
         ).values_list("key", flat=True)
     )
-    key, number = base, 2
-    while key in taken:
-        key, number = f"{base}-{number}", number + 1
-    return key
+    return keys.numbered(base, taken)
 
 
 def ensure_node_key(node) -> None:

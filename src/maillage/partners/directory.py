@@ -6,8 +6,8 @@ what deleting an entry would take with it."""
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q
-from django.utils.text import slugify
 
+from maillage import keys
 from maillage.actions.models import Action, ActionPartner
 from maillage.french import normalise
 
@@ -37,12 +37,7 @@ def in_order(queryset, ids):
 
 def free_key(model, project, name: str) -> str:
     """A directory key for a new entry: the slug of its name, numbered when the project already uses it."""
-    base = slugify(name)[:90] or "entree"
-    taken = set(model.objects.filter(project=project, key__startswith=base).values_list("key", flat=True))
-    key, number = base, 2
-    while key in taken:
-        key, number = f"{base}-{number}", number + 1
-    return key
+    return keys.free_key(model.objects.filter(project=project), name, default="entree")
 
 
 # An organisation's page lists this many of its actions; the list of actions filtered on it shows all.
