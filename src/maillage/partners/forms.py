@@ -93,7 +93,7 @@ class OrganisationForm(ProjectModelForm):
                 organisation.structure = structure = other
                 organisation.save(update_fields=["structure"])
             else:
-                structure.siret, structure.siren = siret, siret[:9]
+                structure.siret = siret
         if insee_code:
             structure.insee_code = insee_code
         structure.save()

@@ -1,7 +1,7 @@
 """Which structure an entry of a directory is: the one rule that makes an organisation one record across
 plans. A SIRET, when known, decides; otherwise the name and the commune, compared as a reader compares
-them (accents, case and punctuation aside). Imports, forms, data·inclusion files and the migration that
-carried the per-project directories over all go through :func:`structure_for`.
+them (accents, case and punctuation aside). Imports, forms and data·inclusion files all go through
+:func:`resolve_many` (the migration that carried the per-project directories over restates the rule).
 """
 
 import re
@@ -11,7 +11,7 @@ from maillage.french import normalise
 from .models import Organisation, Structure
 
 SIRET = re.compile(r"^\d{14}$")
-SIREN = re.compile(r"^\d{9}$")
+EMPTY = (None, "", [])
 
 
 def clean_siret(text) -> str:
@@ -30,40 +30,46 @@ def match_key(name: str, commune: str = "", project_id=None) -> str:
     return f"{normalise(name)}|{scope}"[:400]
 
 
-def find(name: str, commune: str = "", siret: str = "", project_id=None) -> Structure | None:
-    """The structure these identify, or None: by SIRET first, then by name and commune."""
-    siret = clean_siret(siret)
-    if siret:
-        found = Structure.objects.filter(siret=siret).order_by("pk").first()
-        if found is not None:
-            return found
-    return Structure.objects.filter(match_key=match_key(name, commune, project_id)).order_by("pk").first()
+def fill_missing(obj, values: dict) -> list[str]:
+    """Give ``obj`` the values it lacks, never overwriting what it has (what another plan already said
+    of a structure, what a coordinator typed in an entry). Returns the names of the fields filled."""
+    filled = [name for name, value in values.items() if value not in EMPTY and getattr(obj, name) in EMPTY]
+    for name in filled:
+        setattr(obj, name, values[name])
+    return filled
+
+
+def resolve_many(project_id, rows) -> list[Structure]:
+    """The structures that ``rows`` — (name, commune, siret, fields) — identify, in their order, in a few
+    queries whatever their number: the known ones read by SIRET and by name and commune (two queries),
+    the missing ones created in one, the fields they lack filled (one save each that changes)."""
+    rows = [(name, commune or "", clean_siret(siret), fields or {}) for name, commune, siret, fields in rows]
+    keys = [match_key(name, commune, project_id) for name, commune, _s, _f in rows]
+    sirets = {siret for _n, _c, siret, _f in rows if siret}
+    by_siret = {s.siret: s for s in Structure.objects.filter(siret__in=sirets).order_by("-pk")}
+    by_key = {s.match_key: s for s in Structure.objects.filter(match_key__in=set(keys)).order_by("-pk")}
+    resolved, new, changed = [], [], {}
+    for (name, _commune, siret, fields), key in zip(rows, keys, strict=True):
+        structure = (by_siret.get(siret) if siret else None) or by_key.get(key)
+        if structure is None:
+            structure = Structure(name=name, match_key=key)
+            new.append(structure)
+        filled = fill_missing(structure, {"siret": siret, **fields})
+        if structure.pk is not None and filled:
+            changed.setdefault(structure.pk, (structure, set()))[1].update(filled)
+        if structure.siret:  # a later row of the file names the same structure
+            by_siret.setdefault(structure.siret, structure)
+        by_key.setdefault(key, structure)
+        resolved.append(structure)
+    Structure.objects.bulk_create(new, batch_size=500)
+    for structure, names in changed.values():
+        structure.save(update_fields=sorted(names) + ["updated_at"])
+    return resolved
 
 
 def structure_for(name: str, commune: str = "", siret: str = "", project_id=None, **fields) -> Structure:
-    """The structure these identify, created when none is known. Given fields fill what it lacks and never
-    overwrite what another plan already said (a SIRET, coordinates)."""
-    siret = clean_siret(siret)
-    structure = find(name, commune, siret, project_id)
-    if structure is None:
-        return Structure.objects.create(
-            name=name,
-            siret=siret,
-            siren=siret[:9] if siret else "",
-            match_key=match_key(name, commune, project_id),
-            **fields,
-        )
-    changed = []
-    if siret and not structure.siret:
-        structure.siret, structure.siren = siret, siret[:9]
-        changed += ["siret", "siren"]
-    for name_, value in fields.items():
-        if value not in (None, "", []) and getattr(structure, name_) in (None, "", []):
-            setattr(structure, name_, value)
-            changed.append(name_)
-    if changed:
-        structure.save(update_fields=changed + ["updated_at"])
-    return structure
+    """The structure these identify, created when none is known (see :func:`resolve_many`)."""
+    return resolve_many(project_id, [(name, commune, siret, fields)])[0]
 
 
 def attach(organisation: Organisation, siret: str = "") -> Structure:
@@ -76,52 +82,11 @@ def attach(organisation: Organisation, siret: str = "") -> Structure:
 
 
 def attach_many(project_id, rows) -> dict[int, Structure]:
-    """Give many new entries of one project their structures in a few queries (an import of hundreds of
-    entries): ``rows`` are (entry id, name, city, siret, fields); existing structures are read in two
-    queries (by SIRET, by name and commune), the missing ones created in one. Returns entry id → structure."""
-    rows = [(pk, name, city, clean_siret(siret), fields or {}) for pk, name, city, siret, fields in rows]
-    keys = {pk: match_key(name, city, project_id) for pk, name, city, _s, _f in rows}
-    by_siret = {s.siret: s for s in Structure.objects.filter(siret__in={r[3] for r in rows if r[3]}).order_by("-pk")}
-    by_key = {s.match_key: s for s in Structure.objects.filter(match_key__in=set(keys.values())).order_by("-pk")}
-    chosen: dict[int, Structure] = {}
-    new: dict[str, Structure] = {}
-    filled: dict[int, tuple[Structure, set]] = {}
-    for pk, name, _city, siret, fields in rows:
-        structure = by_siret.get(siret) if siret else None
-        structure = structure or by_key.get(keys[pk]) or new.get(siret or keys[pk])
-        if structure is None:
-            structure = Structure(name=name, siret=siret, siren=siret[:9], match_key=keys[pk], **fields)
-            new[siret or keys[pk]] = structure
-        else:
-            changed = filled.setdefault(id(structure), (structure, set()))[1]
-            if siret and not structure.siret:
-                structure.siret, structure.siren = siret, siret[:9]
-                changed |= {"siret", "siren"}
-            for field_name, value in fields.items():
-                if value not in (None, "", []) and getattr(structure, field_name) in (None, "", []):
-                    setattr(structure, field_name, value)
-                    changed.add(field_name)
-        chosen[pk] = structure
-    Structure.objects.bulk_create(list(new.values()), batch_size=500)
-    for structure, changed in filled.values():
-        if changed and structure.pk:
-            structure.save(update_fields=sorted(changed) + ["updated_at"])
+    """Give many new entries of one project their structures (an import of hundreds of entries): ``rows``
+    are (entry id, name, city, siret, fields). Returns entry id → structure."""
+    rows = list(rows)
+    structures = resolve_many(project_id, [(name, city, siret, fields) for _pk, name, city, siret, fields in rows])
+    chosen = {row[0]: structure for row, structure in zip(rows, structures, strict=True)}
     entries = [Organisation(pk=pk, structure=structure) for pk, structure in chosen.items()]
     Organisation.objects.bulk_update(entries, ["structure"], batch_size=500)
     return chosen
-
-
-def attach_project(project) -> int:
-    """Link every entry of a project's directory that has no structure yet (after a bulk insert).
-    Returns how many entries were linked."""
-    loose = Organisation.objects.filter(project=project, structure__isnull=True).values_list("pk", "name", "city")
-    return len(attach_many(project.pk, [(pk, name, city, "", None) for pk, name, city in loose]))
-
-
-def refresh_key(structure: Structure) -> None:
-    """After a rename or a new commune, the structure is found by its new name."""
-    entry = structure.entries.order_by("pk").first()
-    key = match_key(structure.name, entry.city if entry else "", entry.project_id if entry else None)
-    if key != structure.match_key:
-        structure.match_key = key
-        structure.save(update_fields=["match_key", "updated_at"])

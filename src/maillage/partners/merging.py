@@ -12,14 +12,16 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, ForeignKey, Q
+from django.utils.translation import gettext as _
 
 from maillage.actions.models import Action
 from maillage.french import normalise
 
+from .identity import fill_missing
 from .models import Merge, Organisation, Structure
 
 FILLED = ["acronym", "kind", "description", "address", "postal_code", "city", "website", "email", "phone"]
-STRUCTURE_FILLED = ["siret", "siren", "insee_code", "latitude", "longitude", "geo_source", "geo_score", "geo_label"]
+STRUCTURE_FILLED = ["siret", "insee_code", "latitude", "longitude", "geo_source", "geo_score", "geo_label"]
 # Suggestions shown at once on the duplicates page.
 SUGGESTIONS = 50
 
@@ -57,13 +59,7 @@ def merge_structures(kept: Structure, removed: Structure) -> None:
     """One organisation across plans: the removed structure's entries now point at the kept one."""
     if kept.pk == removed.pk:
         return
-    changed = [
-        name
-        for name in STRUCTURE_FILLED
-        if getattr(kept, name) in (None, "") and getattr(removed, name) not in (None, "")
-    ]
-    for name in changed:
-        setattr(kept, name, getattr(removed, name))
+    fill_missing(kept, {name: getattr(removed, name) for name in STRUCTURE_FILLED})
     kept.thematiques = sorted(set(kept.thematiques) | set(removed.thematiques))
     kept.publics = sorted(set(kept.publics) | set(removed.publics))
     kept.save()
@@ -74,9 +70,9 @@ def merge_structures(kept: Structure, removed: Structure) -> None:
 def merge(kept: Organisation, removed: Organisation, user=None) -> Merge:
     """Make ``removed`` part of ``kept`` (same project), in one transaction."""
     if kept.pk == removed.pk:
-        raise MergeRefused("Une organisation ne peut pas être fusionnée avec elle-même.")
+        raise MergeRefused(_("Une organisation ne peut pas être fusionnée avec elle-même."))
     if kept.project_id != removed.project_id:
-        raise MergeRefused("Les deux organisations doivent appartenir au même annuaire.")
+        raise MergeRefused(_("Les deux organisations doivent appartenir au même annuaire."))
     with transaction.atomic():
         kept = Organisation.objects.select_for_update().get(pk=kept.pk)
         removed = Organisation.objects.select_for_update().get(pk=removed.pk)
@@ -85,9 +81,7 @@ def merge(kept: Organisation, removed: Organisation, user=None) -> Merge:
         kept.domains.add(*domains)
         if domains:
             moved["domains"] = len(domains)
-        filled = [name for name in FILLED if not getattr(kept, name) and getattr(removed, name)]
-        for name in filled:
-            setattr(kept, name, getattr(removed, name))
+        filled = fill_missing(kept, {name: getattr(removed, name) for name in FILLED})
         kept.save()
         removed_structure = removed.structure
         trace = Merge.objects.create(

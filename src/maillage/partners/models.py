@@ -39,7 +39,6 @@ class Structure(models.Model):
 
     name = models.CharField(_("nom"), max_length=255)
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, db_index=True)
-    siren = models.CharField(_("SIREN"), max_length=9, blank=True, db_index=True)
     insee_code = models.CharField(
         _("code INSEE de la commune"), max_length=5, blank=True, help_text=_("Code officiel géographique (COG).")
     )
@@ -68,6 +67,11 @@ class Structure(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def siren(self) -> str:
+        """The SIREN is the SIRET's first nine digits: derived, never stored apart."""
+        return self.siret[:9]
 
     @property
     def located(self) -> bool:

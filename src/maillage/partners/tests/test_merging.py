@@ -33,7 +33,7 @@ def test_a_siret_decides_before_the_name():
     one, two = ProjectFactory(slug="id-siret-1"), ProjectFactory(slug="id-siret-2")
     a = Organisation.objects.create(project=one, key="a", name="Caf du Puy-de-Dôme", city="Clermont-Ferrand")
     identity.attach(a)
-    a.structure.siret, a.structure.siren = "53449543600015", "534495436"
+    a.structure.siret = "53449543600015"
     a.structure.save()
     found = identity.structure_for("CAF 63", "Aubière", siret="534 495 436 00015")
     assert found == a.structure
