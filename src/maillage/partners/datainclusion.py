@@ -23,10 +23,15 @@ from datetime import date
 import pydantic
 from data_inclusion.schema import v1
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from maillage import keys
+from maillage.projects.stamp import touch
+from maillage.search.indexing import index_created
+
 from . import identity
-from .directory import free_key
+from .identity import fill_missing
 from .models import Organisation, Structure
 
 SOURCE = "maillage"
@@ -158,60 +163,56 @@ _ENTRY_FIELDS = {
 
 
 def import_file(project, content: bytes, name: str, *, skip_invalid=False) -> Report:
-    """Bring a data·inclusion file into the project's directory, in one transaction."""
+    """Bring a data·inclusion file into the project's directory, in one transaction and in a few queries
+    whatever the number of structures (the structures resolved together, the new entries inserted in
+    bulk and indexed for the search, the changed ones saved once)."""
     structures, services, refused = read(content, name, skip_invalid=skip_invalid)
     kinds = _kinds_of(services)
     report = Report(refused=refused)
-    with transaction.atomic():
-        entries = {o.structure_id: o for o in Organisation.objects.filter(project=project).order_by("pk")}
-        position = (
-            Organisation.objects.filter(project=project)
-            .order_by("-position")
-            .values_list("position", flat=True)
-            .first()
-            or 0
-        ) + 1
-        for item in structures:
-            themes, publics = kinds.get(item.id, (set(), set()))
-            fields = {
-                "insee_code": item.code_insee or "",
-                "thematiques": sorted(themes),
-                "publics": sorted(publics),
+    rows = []
+    for item in structures:
+        fields = {"insee_code": item.code_insee or ""}
+        if item.latitude is not None and item.longitude is not None:
+            fields |= {
+                "latitude": item.latitude,
+                "longitude": item.longitude,
+                "geo_source": Structure.GeoSource.IMPORTED,
             }
-            if item.latitude is not None and item.longitude is not None:
-                fields |= {
-                    "latitude": item.latitude,
-                    "longitude": item.longitude,
-                    "geo_source": Structure.GeoSource.IMPORTED,
-                }
-            structure = identity.structure_for(item.nom, item.commune or "", item.siret or "", project.pk, **fields)
-            _fill_kinds(structure, themes, publics)
+        rows.append((item.nom, item.commune or "", item.siret or "", fields))
+    with transaction.atomic():
+        resolved = identity.resolve_many(project.pk, rows)
+        _add_kinds(resolved, [kinds.get(item.id, (set(), set())) for item in structures])
+        directory = Organisation.objects.filter(project=project)
+        entries = {o.structure_id: o for o in directory.filter(structure__in={s.pk for s in resolved})}
+        taken = set(directory.values_list("key", flat=True))
+        position = (directory.aggregate(last=Max("position"))["last"] or 0) + 1
+        created, changed = [], {}
+        for item, structure in zip(structures, resolved, strict=True):
             values = {
-                model_field: str(getattr(item, di_field))
+                model_field: str(getattr(item, di_field))[: _max(model_field)]
                 for di_field, model_field in _ENTRY_FIELDS.items()
                 if getattr(item, di_field) is not None
             }
             entry = entries.get(structure.pk)
             if entry is None:
-                entry = Organisation(
-                    project=project,
-                    structure=structure,
-                    name=item.nom[:255],
-                    position=position,
-                    key=free_key(Organisation, project, item.nom),
-                    **{k: v[: _max(k)] for k, v in values.items()},
+                key = keys.numbered(keys.base_of(item.nom, default="entree"), taken)
+                taken.add(key)
+                entry = entries[structure.pk] = Organisation(
+                    project=project, structure=structure, name=item.nom[:255], key=key, position=position, **values
                 )
-                entry.save()
-                entries[structure.pk] = entry
+                created.append(entry)
                 position += 1
                 report.created.append(item.nom)
                 continue
-            changed = [k for k, v in values.items() if not getattr(entry, k)]
-            for k in changed:
-                setattr(entry, k, values[k][: _max(k)])
-            if changed:
-                entry.save(update_fields=changed)
+            filled = fill_missing(entry, values)  # an entry keeps what the coordinator typed
+            if filled and entry.pk is not None:
+                changed.setdefault(entry.pk, (entry, set()))[1].update(filled)
             report.updated.append(item.nom)
+        Organisation.objects.bulk_create(created, batch_size=500)
+        for entry, names in changed.values():
+            entry.save(update_fields=sorted(names))
+        index_created(Organisation, [entry.pk for entry in created])
+        touch([project.pk])
     return report
 
 
@@ -219,13 +220,16 @@ def _max(field_name):
     return Organisation._meta.get_field(field_name).max_length or 10_000
 
 
-def _fill_kinds(structure, themes, publics):
-    """A later file adds thématiques and publics to what the structure already had."""
-    merged_themes = sorted(set(structure.thematiques) | themes)
-    merged_publics = sorted(set(structure.publics) | publics)
-    if merged_themes != list(structure.thematiques) or merged_publics != list(structure.publics):
-        structure.thematiques, structure.publics = merged_themes, merged_publics
-        structure.save(update_fields=["thematiques", "publics", "updated_at"])
+def _add_kinds(structures, kinds):
+    """A file adds its services' thématiques and publics to what each structure already had (one
+    statement for those that change)."""
+    changed = {}
+    for structure, (themes, publics) in zip(structures, kinds, strict=True):
+        merged = sorted(set(structure.thematiques) | themes), sorted(set(structure.publics) | publics)
+        if merged != (list(structure.thematiques), list(structure.publics)):
+            structure.thematiques, structure.publics = merged
+            changed[structure.pk] = structure
+    Structure.objects.bulk_update(list(changed.values()), ["thematiques", "publics", "updated_at"], batch_size=500)
 
 
 def _website(text):

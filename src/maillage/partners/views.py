@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from maillage.accounts.access import member_projects, readable_projects
 from maillage.accounts.decorators import MANAGE, project_view
 from maillage.actions.vocabulary import project_labels
-from maillage.projects.stamp import touch
 
 from . import datainclusion, merging, mobilisation
 from .directory import free_key, in_order, organisation_impact, participations, person_impact, role_counts, sorted_ids
@@ -272,7 +271,6 @@ def exchange(request, project):
                 report = datainclusion.import_file(
                     project, upload.read(), upload.name, skip_invalid=form.cleaned_data["skip_invalid"]
                 )
-                touch([project.pk])
                 messages.success(
                     request,
                     _("Import terminé : %(created)s créées, %(updated)s mises à jour, %(refused)s refusées.")

@@ -213,3 +213,28 @@ def test_exchange_screen_roles_upload_and_download(client, structures):
     other = project_with_network(slug="di-screen-other")
     login_as(client, other, "coordinator")
     assert client.get(reverse("partner-exchange-download", args=[project.slug, "json"])).status_code == 403
+
+
+def test_imported_entries_are_searchable_and_the_plan_moves_on(structures):
+    """Entries inserted in bulk (no post_save) still get their search rows, and the plan's stamp moves
+    so visitors' cached pages go."""
+    from maillage.projects.models import Project
+    from maillage.search.models import SearchEntry
+
+    project = ProjectFactory(slug="di-search")
+    before = Project.objects.get(pk=project.pk).plan_changed_at
+    datainclusion.import_file(project, _file(*structures), "a.json")
+    ids = set(Organisation.objects.filter(project=project).values_list("pk", flat=True))
+    assert set(SearchEntry.objects.filter(organisation__in=ids).values_list("organisation_id", flat=True)) == ids
+    assert Project.objects.get(pk=project.pk).plan_changed_at > before
+
+
+def test_import_costs_the_same_queries_for_ten_or_a_hundred_structures(django_assert_max_num_queries):
+    def content(n):
+        items = [_structure(id=f"dora--{i}", nom=f"Structure {i}", commune="Lyon") for i in range(n)]
+        return _file(items)
+
+    for n, slug in ((10, "di-ten"), (100, "di-hundred")):
+        project = ProjectFactory(slug=slug)
+        with django_assert_max_num_queries(25):
+            assert len(datainclusion.import_file(project, content(n), "a.json").created) == n
