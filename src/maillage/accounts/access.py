@@ -111,36 +111,37 @@ def _ancestor_ids(project: Project) -> list[int]:
     return ancestor_ids(project)
 
 
+def _role_and_organisation(user, project: Project) -> tuple[str | None, int | None]:
+    """The strongest role the user holds on this project, directly or as network admin of an ancestor,
+    and for a partner the organisation they act for: one query of the user's memberships in the network."""
+    if not user.is_authenticated:
+        return None, None
+    if user.is_superuser:
+        return Role.COORDINATOR, None
+    ancestors = _ancestor_ids(project)
+    memberships = Membership.objects.filter(user=user, project_id__in=ancestors).only(
+        "project_id", "role", "organisation_id"
+    )
+    roles = {(m.project_id, m.role): m.organisation_id for m in memberships}
+    if any(role == Role.NETWORK_ADMIN for _pk, role in roles):
+        return Role.NETWORK_ADMIN, None
+    own = {role for pk, role in roles if pk == project.pk}
+    role = next((role for role in STRONGEST_FIRST if role in own), None)
+    return role, roles.get((project.pk, role)) if role == Role.PARTNER else None
+
+
 def role_in(user, project: Project) -> str | None:
     """The strongest role the user holds on this project, directly or as network admin of an ancestor."""
-    if not user.is_authenticated:
-        return None
-    if user.is_superuser:
-        return Role.COORDINATOR
-    ancestors = _ancestor_ids(project)
-    roles = {
-        (m.project_id, m.role) for m in Membership.objects.filter(user=user, project_id__in=ancestors).only("role")
-    }
-    if any(role == Role.NETWORK_ADMIN for _pk, role in roles):
-        return Role.NETWORK_ADMIN
-    own = {role for pk, role in roles if pk == project.pk}
-    return next((role for role in STRONGEST_FIRST if role in own), None)
+    return _role_and_organisation(user, project)[0]
 
 
 def access_for(user, project: Project, *, writable: bool = True) -> Access:
     """``writable=False``: the same reads, no write (a read-only API token)."""
-    role = role_in(user, project)
+    role, organisation_id = _role_and_organisation(user, project)
     led = set()
-    organisation_id = None
     if role == Role.CONTRIBUTOR:
         led = set(
             project.actions.filter(Q(leads__user=user) | Q(parent__leads__user=user)).values_list("pk", flat=True)
-        )
-    elif role == Role.PARTNER:
-        organisation_id = (
-            Membership.objects.filter(user=user, project=project, role=Role.PARTNER)
-            .values_list("organisation_id", flat=True)
-            .first()
         )
     return Access(
         project=project, user=user, role=role, led_action_ids=led, organisation_id=organisation_id, writable=writable
@@ -263,13 +264,16 @@ NETWORK_DEPTH = MAX_NETWORK_DEPTH  # re-exported: how deep the access rules reac
 PARTNER_NOTE_ROLES = ("lead", "operational")
 
 
-def partner_projects(user):
-    """The projects where the user is a partner (their partner spaces)."""
+def partner_memberships(user):
+    """The user's partner roles, each for one organisation (their partner spaces)."""
     if not user.is_authenticated:
-        return Project.objects.none()
-    return Project.objects.filter(
-        pk__in=Membership.objects.filter(user=user, role=Role.PARTNER, organisation__isnull=False).values("project_id")
-    )
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user, role=Role.PARTNER, organisation__isnull=False)
+
+
+def partner_projects(user):
+    """The projects where the user is a partner."""
+    return Project.objects.filter(pk__in=partner_memberships(user).values("project_id"))
 
 
 def partner_actions(access: Access):
@@ -283,14 +287,6 @@ def partner_actions(access: Access):
         Action.objects.filter(project=access.project)
         .filter(Q(partner_roles__organisation_id=org) | Q(lead_organisation_id=org))
         .distinct()
-    )
-
-
-def may_partner_read_action(access: Access, action) -> bool:
-    return (
-        access.is_partner
-        and action.project_id == access.project.pk
-        and partner_actions(access).filter(pk=action.pk).exists()
     )
 
 

@@ -9,8 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 from django.views.i18n import set_language
 
-from maillage.accounts.access import member_projects
-from maillage.accounts.models import Membership
+from maillage.accounts.access import member_projects, partner_memberships
 from maillage.actions.counting import fiche_counts
 from maillage.actions.models import Action
 from maillage.actions.progress import OPEN, late_q, with_last_year
@@ -55,9 +54,7 @@ def home(request):
         "led_shown": MY_ACTIONS_SHOWN,
         **_published_context(published.exclude(pk__in=projects.values("pk"))),
         "to_update": to_update(request.user),
-        "partner_spaces": Membership.objects.filter(
-            user=request.user, role=Membership.Role.PARTNER, organisation__isnull=False
-        ).select_related("project", "organisation")[:50],
+        "partner_spaces": partner_memberships(request.user).select_related("project", "organisation")[:50],
         "questionnaires": questionnaires(request.user),
     }
     return render(request, "home/home.html", context)
