@@ -54,12 +54,14 @@ def tallies(project) -> tuple[Tally | None, list[Tally]]:
     return overall, by_body
 
 
-def headline(project) -> Tally | None:
+def headline(project, counted: tuple | None = None) -> Tally | None:
     """The project's figure: its own call when there is one, otherwise the distinct organisations
-    approached for any of its bodies."""
-    overall, _by_body = tallies(project)
+    approached for any of its bodies. ``counted``: the project's :func:`tallies`, when already read."""
+    overall, by_body = counted or tallies(project)
     if overall is not None:
         return overall
+    if not by_body:
+        return None
     solicited = Solicitation.objects.filter(project=project)
     counts = solicited.aggregate(
         approached=Count("organisation", distinct=True),

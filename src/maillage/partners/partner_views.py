@@ -84,8 +84,11 @@ def _partner_action(request, project, ref):
 
 
 @project_view(need=PARTNER, public=None)
-def action(request, project, ref, note_form=None, status=200):
-    found = _partner_action(request, project, ref)
+def action(request, project, ref):
+    return _action_page(request, project, _partner_action(request, project, ref))
+
+
+def _action_page(request, project, found, note_form=None, status=200):
     may_note = rules.may_partner_note(request.access, found)
     context = {
         "project": project,
@@ -109,7 +112,7 @@ def note_add(request, project, ref):
         raise PermissionDenied
     form = NoteForm(request.POST)
     if not form.is_valid():
-        return action.__wrapped__(request, project, ref, note_form=form, status=422)
+        return _action_page(request, project, found, note_form=form, status=422)
     editing.add_note(found, form, request.user)
     messages.success(request, _("Note de suivi ajoutée."))
     return redirect("partner-action", project.slug, found.ref)

@@ -371,7 +371,8 @@ def mobilisation_page(request, project):
                 request, _("La sollicitation de « %(name)s » est enregistrée.") % {"name": data["organisation"].name}
             )
             return redirect("partner-mobilisation", project.slug)
-    overall, by_body = mobilisation.tallies(project)
+    counted = mobilisation.tallies(project)
+    overall, by_body = counted
     rows = (
         Solicitation.objects.filter(project=project)
         .select_related("organisation", "body")
@@ -381,7 +382,7 @@ def mobilisation_page(request, project):
     context = {
         "project": project,
         "form": form,
-        "headline": mobilisation.headline(project),
+        "headline": mobilisation.headline(project, counted),
         "overall": overall,
         "by_body": by_body,
         "page_obj": page,

@@ -141,7 +141,7 @@ def load(project, *, full: bool = True, action=None, actions=None, public: bool 
         )
         data.findings = list(Finding.objects.filter(project=project))
         data.mobilisation = mobilisation.tallies(project)
-        data.mobilisation_headline = mobilisation.headline(project)
+        data.mobilisation_headline = mobilisation.headline(project, data.mobilisation)
         data.consultations = list(Consultation.objects.filter(project=project))
         data.budget = project_totals(project, actions_filter)
         if actions_filter is None and nodes:
