@@ -60,10 +60,17 @@ def _problem(where: str, error: pydantic.ValidationError) -> str:
     return f"{where} — {details}"
 
 
+def refuse_oversized(size: int) -> None:
+    """A file over the limit is refused before it is read (the screen and the command ask first)."""
+    if size > MAX_BYTES:
+        raise BrokenFile(
+            _("Le fichier dépasse %(limit)s Mo : rien n'a été importé.") % {"limit": MAX_BYTES // (1024 * 1024)}
+        )
+
+
 def _rows(content: bytes, name: str) -> tuple[list[dict], list[dict]]:
     """(structures, services) as plain dicts, from JSON or CSV, bounded before anything is parsed."""
-    if len(content) > MAX_BYTES:
-        raise BrokenFile(_("Le fichier dépasse %(limit)s Mo.") % {"limit": MAX_BYTES // (1024 * 1024)})
+    refuse_oversized(len(content))
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:

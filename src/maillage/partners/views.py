@@ -264,10 +264,7 @@ def exchange(request, project):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                if upload.size > datainclusion.MAX_BYTES:
-                    raise datainclusion.BrokenFile(
-                        _("Le fichier dépasse %(limit)s Mo.") % {"limit": datainclusion.MAX_BYTES // (1024 * 1024)}
-                    )
+                datainclusion.refuse_oversized(upload.size)
                 report = datainclusion.import_file(
                     project, upload.read(), upload.name, skip_invalid=form.cleaned_data["skip_invalid"]
                 )

@@ -51,11 +51,8 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"Fichier « {path} » introuvable.")
-        if path.stat().st_size > datainclusion.MAX_BYTES:
-            raise CommandError(
-                f"« {path.name} » dépasse {datainclusion.MAX_BYTES // (1024 * 1024)} Mo : rien n'a été importé."
-            )
         try:
+            datainclusion.refuse_oversized(path.stat().st_size)
             report = datainclusion.import_file(
                 project, path.read_bytes(), path.name, skip_invalid=options["skip_invalid"]
             )
