@@ -70,3 +70,24 @@ def test_the_actions_list_filters_on_a_programme(client, plan):
     login_as(client, project, "reader")
     page = client.get(reverse("action-list", args=[project.slug]), {"programme": familles.pk}).content.decode()
     assert "Accueil des familles" in page and "Conseil des jeunes" not in page
+
+
+def test_the_page_costs_the_same_queries_for_two_or_twelve_programmes(client, plan):
+    project, familles = plan
+    login_as(client, project, "reader")
+    url = reverse("programmes", args=[project.slug])
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as two:
+        client.get(url)
+    actions = list(project.actions.all())
+    for n in range(10):
+        extra = Programme.objects.create(project=project, key=f"p{n}", title=f"Programme {n}", position=10 + n)
+        for action in actions:
+            ProgrammeAction.objects.create(programme=extra, action=action)
+    with CaptureQueriesContext(connection) as twelve:
+        page = client.get(url).content.decode()
+    assert len(twelve.captured_queries) == len(two.captured_queries)
+    assert "Programme 9" in page
