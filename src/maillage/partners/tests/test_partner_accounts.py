@@ -216,3 +216,31 @@ def test_a_partner_of_a_published_project_reads_its_public_pages_without_the_pri
     assert client.get(reverse("public-plan", args=["partenaires-a"])).status_code == 200
     home = client.get(reverse("home")).content.decode()
     assert "Mes espaces partenaires" in home and reverse("partner-space", args=["partenaires-a"]) in home
+
+
+def test_the_partner_pages_read_the_same_rows_when_other_projects_grow(client, world, fetched):
+    """The space and a fiche read their own project only: ten other projects, each with its partner
+    organisation, actions, events and proposals, change nothing of what they fetch."""
+    client.force_login(world["partner"])
+    urls = [reverse("partner-space", args=["partenaires-a"]), reverse("partner-action", args=["partenaires-a", "P1"])]
+
+    def measure():
+        seen = {}
+        for url in urls:
+            client.get(url)
+            with fetched() as counted:
+                assert client.get(url).status_code == 200
+            seen[url] = (counted.rows, counted.instances)
+        return seen
+
+    before = measure()
+    for n in range(10):
+        other = ProjectFactory(slug=f"partenaires-autre-{n}")
+        asso = Organisation.objects.create(project=other, key="asso", name="Association Passerelle")
+        for i in range(5):
+            ActionPartner.objects.create(
+                action=ActionFactory(project=other, ref=f"P{i}"), organisation=asso, role="lead"
+            )
+        PartnerEvent.objects.create(project=other, organisation=asso, title="Forum", date=datetime.date(2027, 1, 1))
+        EntryProposal.objects.create(organisation=asso, changes={"website": "https://x.example"})
+    assert measure() == before
