@@ -139,7 +139,8 @@ def _person(person) -> str:
 
 
 def fiche_section(action, data, level: int = 1, page_break: bool = False) -> Section:
-    """One fiche action, laid out like the Clermont-Ferrand seed's sheets."""
+    """One fiche action, laid out like the Clermont-Ferrand seed's sheets; ``action`` comes from
+    ``data.with_details`` (its leads, partners, budget and indicators read)."""
     nodes_by_id = data.nodes_by_id
     blocks = []
     served = [
@@ -306,7 +307,7 @@ def fiche_document(action, data) -> Document:
     return Document(
         title=f"Fiche action {action.code or action.ref}",
         subtitle=project.title,
-        body=[fiche_section(action, data, level=1)],
+        body=[fiche_section(detailed, data, level=1) for detailed in data.with_details([action])],
         cover=[],
     )
 
@@ -599,7 +600,10 @@ def project_document(data) -> Document:
             Section(
                 "Fiches actions",
                 1,
-                [fiche_section(action, data, level=2, page_break=index > 0) for index, action in enumerate(fiches)],
+                [
+                    fiche_section(action, data, level=2, page_break=index > 0)
+                    for index, action in enumerate(data.with_details(fiches))
+                ],
                 page_break=True,
             )
         )

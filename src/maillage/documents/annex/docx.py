@@ -10,6 +10,7 @@ from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Length, Pt, RGBColor
+from lxml import etree
 
 from .model import (
     IMAGE_ROOM_CM,
@@ -23,6 +24,7 @@ from .model import (
     headings,
     units,
 )
+from .spool import Spool, with_spooled_body
 
 BLUE = RGBColor(0x00, 0x00, 0x91)
 GREY = RGBColor(0x55, 0x55, 0x55)
@@ -171,11 +173,11 @@ class Renderer:
         self.grid = self.word.styles["Table Grid"].style_id
         self.caption = self.word.styles["Caption"].style_id
 
-        # python-docx inserts each body element before w:sectPr by scanning the whole body: quadratic on
-        # a 1,000-fiche annex. Write into a small scratch body and move its elements over section by section.
+        # The body is written into a small scratch body, serialised section by section into a spool and
+        # dropped (spool.py): python-docx would otherwise hold the whole annex as objects (3.5 GB at 10,000
+        # fiches) and insert each element before w:sectPr by scanning the whole body.
         self.scratch = _Body(OxmlElement("w:body"), self.word)
-
-        self.sectPr = self.word.element.body.sectPr  # looked up once: finding it scans the whole body
+        self.spool = Spool()
 
     def contents(self):
         """The TOC field with its entries already written (titles linked to their headings, page numbers
@@ -211,7 +213,8 @@ class Renderer:
 
     def flush(self):
         for element in list(self.scratch._element):
-            self.sectPr.addprevious(element)
+            self.spool.write(etree.tostring(element, encoding="utf-8"))
+            self.scratch._element.remove(element)
 
     def styled(self, container, style_id: str, text: str = ""):
         paragraph = container.add_paragraph(text)
@@ -348,7 +351,8 @@ class Renderer:
                 self.progress(done, len(pieces))
         output = BytesIO()
         word.save(output)
-        return output.getvalue()
+        # The spooled body goes after the front matter, before the body's own w:sectPr (the last one).
+        return with_spooled_body(output.getvalue(), "word/document.xml", b"<w:sectPr", self.spool)
 
 
 def render(document: Document, progress=None) -> bytes:

@@ -1,13 +1,16 @@
-"""Everything a document needs from the database, read once with a fixed number of queries.
+"""Everything a document needs from the database, read with a number of queries that does not grow
+per action.
 
-The project document of a 1,000-fiche plan must not query per action: actions come with their
-placements, periods, leads, partners, budget lines, indicators and sub-actions prefetched.
+Actions come with their placements and periods; what only a fiche's own sheet reads (leads, themes,
+partners, budget lines, indicators and their values) is read for a few hundred fiches at a time as the
+sheets are built (``ProjectData.with_details``), so that the annex of 10,000 fiches never holds every
+indicator and partner of the plan at once (it held 0.9 GB of them).
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 
 from maillage.actions.budget import BudgetTotals, project_totals
 from maillage.actions.models import Action, ActionNode, ActionPartner, BudgetLine, Programme, ProgrammeAction
@@ -26,13 +29,23 @@ def actions_queryset(project):
         .prefetch_related(
             Prefetch("placements", queryset=ActionNode.objects.select_related("node").order_by("node__position")),
             Prefetch("periods", queryset=Period.objects.order_by("position", "first_year")),
-            "leads",
-            "themes",
-            Prefetch("partner_roles", queryset=ActionPartner.objects.select_related("organisation")),
-            Prefetch("budget_lines", queryset=BudgetLine.objects.select_related("funder")),
-            Prefetch("indicators", queryset=Indicator.objects.prefetch_related("values", "targets")),
         )
         .order_by("position", "pk")
+    )
+
+
+# What a fiche's sheet reads beyond the action itself, and how many fiches' worth is held at once.
+DETAILS = ("leads", "themes", "partner_roles", "budget_lines", "indicators")
+DETAILS_CHUNK = 200
+
+
+def _details():
+    return (
+        "leads",
+        "themes",
+        Prefetch("partner_roles", queryset=ActionPartner.objects.select_related("organisation")),
+        Prefetch("budget_lines", queryset=BudgetLine.objects.select_related("funder")),
+        Prefetch("indicators", queryset=Indicator.objects.prefetch_related("values", "targets")),
     )
 
 
@@ -75,6 +88,18 @@ class ProjectData:
     public: bool = False  # for a visitor: organisations, never people (no leads, referents, chairs, members)
     mobilisation: tuple | None = None  # (whole project, per body) tallies of partners approached (full only)
     mobilisation_headline: object = None
+
+    def with_details(self, actions, chunk: int = DETAILS_CHUNK):
+        """``actions`` one by one, each with its sheet's details read (``DETAILS``), ``chunk`` actions per
+        round of queries; a round's details are dropped once its actions have been given out."""
+        actions = list(actions)
+        for start in range(0, len(actions), chunk):
+            part = actions[start : start + chunk]
+            prefetch_related_objects(part, *_details())
+            yield from part
+            for action in part:
+                for name in DETAILS:
+                    action._prefetched_objects_cache.pop(name, None)
 
     @property
     def nodes_by_id(self) -> dict:

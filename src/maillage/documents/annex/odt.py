@@ -4,6 +4,8 @@ from io import BytesIO
 
 from odf.draw import Frame
 from odf.draw import Image as DrawImage
+from odf.namespaces import STYLENS
+from odf.office import Text as OfficeText
 from odf.opendocument import OpenDocumentText
 from odf.style import (
     FontFace,
@@ -55,6 +57,7 @@ from .model import (
     headings,
     units,
 )
+from .spool import Spool, with_spooled_body
 
 BLUE = "#000091"
 
@@ -304,14 +307,36 @@ class Renderer:
             self.contents(body)
             toc.addElement(body)
             text.addElement(toc)
+        # The body is written unit by unit into a detached scratch element, serialised into a spool and
+        # dropped (spool.py): odfpy would otherwise keep every element, and index it in its caches.
         pieces = units(document)
+        scratch, spool, body_styles = OfficeText(), Spool(), []
+        writer = spool.text_writer()
         for done, piece in enumerate(pieces, start=1):
-            self.blocks(text, piece)
+            self.blocks(scratch, piece)
+            self.odt._parseoneelement(scratch, body_styles)
+            for element in scratch.childNodes:
+                element.toXml(3, writer)
+            scratch.childNodes.clear()
             if self.progress:
                 self.progress(done, len(pieces))
+        used_styles = self.odt._used_auto_styles
+
+        def with_body_styles(segments):
+            """odfpy keeps the automatic styles the tree it saves refers to; the spooled body's count too."""
+            found = used_styles(segments)
+            if self.odt.body not in segments:
+                return found
+            return found + [
+                style
+                for style in self.odt.automaticstyles.childNodes
+                if style not in found and style.getAttrNS(STYLENS, "name") in body_styles
+            ]
+
+        self.odt._used_auto_styles = with_body_styles
         output = BytesIO()
         self.odt.write(output)
-        return output.getvalue()
+        return with_spooled_body(output.getvalue(), "content.xml", b"</office:text>", spool)
 
 
 def render(document: Document, progress=None) -> bytes:
