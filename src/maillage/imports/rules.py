@@ -380,6 +380,311 @@ def zone_title(r, at: At) -> int | None:
     return at.index + 1
 
 
+NUMBER_WORDS = {
+    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
+    "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15,
+}  # fmt: skip
+# the nouns an introducing sentence names its list with (normalised, singular): a level of the tree, or actions
+INTRO_LEVELS = {
+    "axe": "Axe", "grand axe": "Axe", "axe strategique": "Axe stratégique", "axe prioritaire": "Axe prioritaire",
+    "priorite": "Priorité", "principe": "Principe", "orientation": "Orientation", "engagement": "Engagement",
+    "ambition": "Ambition", "enjeu": "Enjeu", "objectif": "Objectif", "objectif strategique": "Objectif stratégique",
+    "theme": "Thème", "thematique": "Thématique", "defi": "Défi", "pilier": "Pilier", "volet": "Volet",
+    "champ": "Champ", "chantier": "Chantier",
+}  # fmt: skip
+COUNTED_ONLY = {"objectif", "objectif strategique", "enjeu", "theme", "thematique", "champ"}  # generic without a count
+_PLAN_STATEMENT = re.compile(
+    r"\b(?:projet|plan|contrat|convention|schema|centre social|strategie|programme|structur\w*|decline\w*|"
+    r"articul\w*|organise\w*|autour)\b"
+)
+INTRO_ACTIONS = {"action", "projet", "fiche action", "fiche", "mesure", "realisation"}
+_INTRO_NOUN = re.compile(
+    r"\b(?:(?P<count>\d{1,2}|" + "|".join(NUMBER_WORDS) + r")\s+)?(?:(?:grands?|principa(?:l|ux)|majeurs?)\s+)?"
+    r"(?P<noun>(?:fiches?\s+)?[a-z]+)(?:\s+(?P<adjective>strategiques?|prioritaires?|majeurs?))?\b"
+)
+_LIST_TAIL = re.compile(r"\s*(?:[;,.]|\bet|\bou)\s*$")
+
+
+def _singular(word: str) -> str:
+    return " ".join(w[:-1] if len(w) > 3 and w.endswith(("s", "x")) else w for w in word.split())
+
+
+_ANNOUNCING_END = re.compile(
+    r"\b(?:sont|seront|suivant(?:e|s|es)?|ci dessous|ci apres|citons|notamment|convention|suivants)$"
+)
+_ANNOUNCING_START = re.compile(r"^(?:les|ces|nos|ses|leurs|parmi les|\d{1,2}|" + "|".join(NUMBER_WORDS) + r")\b")
+
+
+def list_intro(text: str) -> tuple[str, str | None, int | None] | None:
+    """What a sentence ending with ":" introduces: ("node", level, count) or ("action", None, count), the count
+    in digits or words when it gives one; None when it names neither a level nor actions. The noun closes the
+    sentence ("… autour de six axes :"), or opens it and the sentence ends by announcing ("Les grands axes …
+    sont :", "Quatre principes … ci-dessous :", "Parmi les projets …, citons :"); it is plural or counted."""
+    if not text.endswith(":") or len(text) > 400:
+        return None
+    folded = normalise(text)
+    sentences = re.split(r"(?<=[.!?])\s+", text.rstrip(" :"))
+    sentence = normalise(sentences[-1])
+    if len(sentences) > 1 and len(sentence.split()) <= 6 and _ANNOUNCING_END.search(sentence):
+        sentence = normalise(sentences[-2])  # "Quatre principes … structurent le contrat. Ils sont détaillés :"
+    words = sentence.split()
+    for match in _INTRO_NOUN.finditer(sentence):
+        tail = len(sentence[match.end() :].split()) <= 2
+        head = len(sentence[: match.start()].split()) <= 2 and (
+            _ANNOUNCING_START.match(sentence)
+            and _ANNOUNCING_END.search(sentence)
+            or _ANNOUNCING_END.search(folded)
+            and _ANNOUNCING_START.match(sentence)
+        )
+        if not (tail or head) or not words:
+            continue
+        noun = _singular(match.group("noun"))
+        word = f"{noun} {_singular(match.group('adjective') or '')}".strip()
+        count = match.group("count")
+        count = int(count) if count and count.isdigit() else NUMBER_WORDS.get(count or "")
+        plural = match.group("noun").endswith(("s", "x")) or count
+        if not plural or not (count or _PLAN_STATEMENT.search(folded)):
+            continue  # a list of the plan is announced as such ("le projet … autour de", "structurent")
+        if word in INTRO_LEVELS or noun in INTRO_LEVELS:
+            if (word if word in INTRO_LEVELS else noun) in COUNTED_ONLY and not count:
+                continue
+            return "node", INTRO_LEVELS.get(word) or INTRO_LEVELS[noun], count
+        if noun in INTRO_ACTIONS:
+            return "action", None, count
+    return None
+
+
+def introduced_list(r, at: At) -> int | None:
+    """A list introduced by a sentence ("… autour de six axes :", "Ces 7 priorités sont les suivantes :",
+    "Parmi les projets inscrits …, citons :"): each item a node of that level, or an action. Dashes, bullets and
+    numbers alike; the first item may be a paragraph ending with a comma; with a count, paragraphs between
+    the items are passed over until the count is reached."""
+    if at.kind not in ("paragraph", "heading") or r.ctx.fiche is not None or r.ctx.status:
+        return None
+    intro = list_intro(at.text)
+    if intro is None:
+        return None
+    what, level, count = intro
+    items, end, depth = [], at.index + 1, None
+    limit = min(len(r.blocks), at.index + 1 + (40 if count else 200))
+    while end < limit and (count is None or len(items) < count):
+        block = r.blocks[end]
+        text = block.text.strip()
+        if block.kind == "item" and (depth is None or block.level == depth):
+            depth = block.level if depth is None else depth
+            items.append(end)
+        elif block.kind == "item" and block.level > depth:
+            pass  # a sub-item: the other rules read it with its node
+        elif (
+            not items
+            and block.kind == "paragraph"
+            and text.endswith((",", ";"))
+            and end + 1 < len(r.blocks)
+            and r.blocks[end + 1].kind == "item"
+        ):
+            items.append(end)  # the first item written as a paragraph, the others as bullets
+        elif count and items and block.kind == "paragraph" and not list_intro(text):
+            pass  # "- Premier principe" then its paragraphs, then the next principle
+        else:
+            break
+        end += 1
+    if not items:
+        return None
+    r.used[at.index] = True
+    node_depth = r._zone_depth()
+    for i in items:
+        block = r.blocks[i]
+        title = _LIST_TAIL.sub("", block.text.strip()).strip()
+        if what == "node":
+            named = _NAMED.match(title)
+            if named:
+                r.named_node(named.group("word"), named.group("num"), named.group("title"))
+            else:
+                r.unnamed_node(title, depth=node_depth, level=level)
+        else:
+            r.add_action(title, status=r.line_status(title), where=block.where)
+        r.used[i] = True
+    if what == "node":
+        r.ctx.zone, r.ctx.fiche, r.ctx.section = False, None, None
+    return items[-1] + 1
+
+
+# the labels of a label / value fiche that are not fiche sections: what each one gives the action
+FICHE_FIELDS = {
+    "intitule": "title", "titre": "title", "intitule de l action": "title", "titre de l action": "title",
+    "nom de l action": "title", "pilote": "lead", "pilotes": "lead", "porteur": "lead", "porteur de l action": "lead",
+    "referent": "lead", "responsable": "lead", "structure pilote": "lead", "pilote de l action": "lead",
+    "statut": "status", "statut de l action": "status", "etat": "status", "etat d avancement": "status",
+    "avancement": "status", "resume": "description", "resume de l action": "description",
+    "dimension": "note", "territoire": "note", "territoire concerne": "note", "territoires concernes": "note",
+    "thematique": "note", "theme": "note", "axe": "note", "echeance": "schedule", "duree": "schedule",
+    "date de debut": "schedule", "date de fin": "schedule", "financeurs": "funders", "financement": "funders",
+}  # fmt: skip
+_FIELD = re.compile(r"^(?P<label>[^:]{2,40}?)\s*:\s*(?P<value>.*)$")
+
+
+def _field_of(text: str) -> tuple[str, str, str] | None:
+    """(label, field, value) of a "Label : valeur" line or a label alone on its line."""
+    found = _FIELD.match(text)
+    label, value = (found.group("label"), found.group("value").strip()) if found else (text, "")
+    name = FICHE_FIELDS.get(normalise(label))
+    return (label.strip(), name, value) if name else None
+
+
+def fiche_field(r, at: At) -> int | None:
+    """A label / value fiche: "Pilote : …", "Statut de l'action : Terminée", "Dimension", "Résumé"… give the
+    fiche its lead, status, description, schedule, or a note, and are never actions themselves. The fiche is
+    the one being read, else the title right above the first label ("Intitulé : …" names it)."""
+    if at.kind not in ("paragraph", "heading", "item") or len(at.text) > 600:
+        return None
+    found = _field_of(at.text)
+    if found is None:
+        return None
+    label, name, value = found
+    end = at.index + 1
+    if not value and end < len(r.blocks) and r.blocks[end].kind == "paragraph" and not _field_of(r.blocks[end].text):
+        value, end = r.blocks[end].text.strip(), end + 1  # the label on its line, its value below
+    if name == "title":
+        if not value:
+            return None
+        action = r.match_action(value, 0.8) or r.add_action(value, where=at.block.where)
+        r.ctx.fiche, r.ctx.section, r.ctx.last_action = action, None, action
+    else:
+        strong = name in ("lead", "status", "funders")  # a fiche's own labels: they open one under its title
+        action = r.ctx.fiche or (_fiche_above(r, at.index) if strong else None)
+        if action is None:
+            return None
+        if name == "status":
+            status = match_word("status", value)
+            if status:
+                action["status"] = status
+            else:
+                r.report.warnings.append(f"{at.block.where} : statut « {value[:40]} » non reconnu.")
+        elif name == "lead":
+            r.partnership(action, [value], "lead")
+        elif name == "funders":
+            r.partnership(action, [value], "funder")
+        elif name in ("description", "schedule"):
+            r.add_section(action, name, [value])
+        elif value:
+            r.add_section(action, "description", [f"{label} : {value}"])
+        r.ctx.section = None
+    for i in range(at.index, end):
+        r.used[i] = True
+    return end
+
+
+def _fiche_above(r, index: int) -> dict | None:
+    """The fiche a first label belongs to: the action just read, else the short title right above (a heading
+    or a line), which becomes the action."""
+    for i in range(index - 1, max(-1, index - 3), -1):
+        block = r.blocks[i]
+        text = block.text.strip()
+        if not text:
+            continue
+        if r.ctx.last_action is not None and r.used[i]:
+            return r.ctx.last_action
+        if block.kind in ("heading", "paragraph") and len(text) < 200 and not text.endswith((".", ":")):
+            if _field_of(text) or section_of(text.rstrip(" :")):
+                continue
+            title = _FICHE_TITLE.match(text)
+            action = r.add_action(title.group("title1") or title.group("title2") or title.group("title3")
+                                  if title else text, where=block.where)  # fmt: skip
+            r.used[i] = True
+            r.ctx.fiche, r.ctx.last_action = action, action
+            return action
+        return None
+    return None
+
+
+def labelled_list_heading(r, at: At) -> int | None:
+    """A heading over a label naming a level ("Principes d'action", "Objectifs :") and a list: the heading is a
+    node, the items its nodes of that level ("Accueil et ouverture" / "Principes d'action" / its items)."""
+    if at.kind != "heading" or len(at.text) > 150 or at.next is None or at.next.kind != "paragraph":
+        return None
+    label = normalise(at.next.text.strip().rstrip(" :"))
+    words = label.split()
+    if not words or len(words) > 4 or at.index + 2 >= len(r.blocks) or r.blocks[at.index + 2].kind != "item":
+        return None
+    noun = _singular(words[0])
+    if noun not in INTRO_LEVELS or not words[0].endswith(("s", "x")):
+        return None
+    level = INTRO_LEVELS[noun]
+    depth = r._zone_depth()
+    parent_level = r.levels[depth] if depth < len(r.levels) and r.levels[depth] != level else "Axe"
+    node = r.unnamed_node(at.text, depth=depth, level=parent_level)
+    end = at.index + 2
+    while end < len(r.blocks) and r.blocks[end].kind == "item" and r.blocks[end].level == r.blocks[at.index + 2].level:
+        r._reenter(node)
+        r.unnamed_node(_LIST_TAIL.sub("", r.blocks[end].text.strip()), depth=node.depth + 1, level=level)
+        r.used[end] = True
+        end += 1
+    r._reenter(node)
+    r.used[at.index] = r.used[at.index + 1] = True
+    r.ctx.zone, r.ctx.fiche, r.ctx.section = False, None, None
+    return end
+
+
+ORDINALS = {
+    "premier": 1, "premiere": 1, "deuxieme": 2, "second": 2, "seconde": 2, "troisieme": 3, "quatrieme": 4,
+    "cinquieme": 5, "sixieme": 6, "septieme": 7, "huitieme": 8, "neuvieme": 9, "dixieme": 10,
+}  # fmt: skip
+_MARKED = re.compile(r"^(?P<mark>[IVX]{1,5}|[A-Z]|\d{1,2}(?:\.\d{1,2})*|[a-z])\s*[.)\-–—]\s+(?P<title>\S.*)$")
+_ORDINAL = re.compile(
+    r"^(?P<ord>" + "|".join(ORDINALS) + r")\s+(?P<word>[a-z]+(?:\s+[a-z]+)?)\s*[:.\-–—]\s*(?P<title>\S.*)$"
+)
+
+
+def _scheme(mark: str) -> str:
+    if re.fullmatch(r"\d+(?:\.\d+)*", mark):
+        return f"decimal{mark.count('.')}"
+    if re.fullmatch(r"[IVX]+", mark) and mark not in ("V", "X") or mark == "I":
+        return "roman"
+    return "upper" if mark.isupper() else "lower"
+
+
+def numbered_heading(r, at: At) -> int | None:
+    """A real heading numbered without a level word ("1. Assurer …", "A. Valoriser …", "II – …") or with an
+    ordinal ("Premier axe : …"): a node. Its depth is the rank of its numbering scheme in the order the
+    document first uses them (I / A / 1 / 1.1 / a); its level the document's word (the ordinal's, the levels
+    read so far), else Axe, then Objectif. A heading in capitals is a part of the document, not a node."""
+    if at.kind != "heading" or len(at.text) > 250 or _TOC.search(at.text):
+        return None
+    folded = normalise(at.text)
+    ordinal = _ORDINAL.match(folded)
+    if ordinal:
+        word = ordinal.group("word")
+        level = LEVEL_NAMES.get(_singular(word)) or INTRO_LEVELS.get(_singular(word))
+        if level is None:
+            return None
+        title = re.split(r"\s*[:.\-–—]\s*", at.text, maxsplit=1)[-1]
+        r.named_node(level, str(ORDINALS[ordinal.group("ord")]), title)
+        r.used[at.index] = True
+        r.ctx.fiche, r.ctx.section = None, None
+        return at.index + 1
+    marked = _MARKED.match(at.text)
+    if not marked or sentence_case(marked.group("title")) != marked.group("title") or "." in marked.group("mark"):
+        return None  # "1.2 …" extends a known node or the outline's chapters: ``bare_node`` reads it
+    scheme = _scheme(marked.group("mark"))
+    if scheme not in r.ctx.schemes:
+        r.ctx.schemes.append(scheme)
+    depth = r.ctx.schemes.index(scheme)
+    if depth < len(r.levels):
+        level = r.levels[depth]
+    else:
+        level = ["Axe", "Objectif", "Sous-objectif", "Niveau 4", "Niveau 5", "Niveau 6"][min(depth, 5)]
+    while depth > 0 and len(r.stack) < depth:
+        depth -= 1  # a level skipped: under the deepest node there is
+    node = r.unnamed_node(_PAGE_REF_TAIL.sub("", marked.group("title")), depth=depth, level=level)
+    node.code = node.code or r._unique_code(marked.group("mark"))
+    r.used[at.index] = True
+    r.ctx.fiche, r.ctx.section, r.ctx.zone = None, None, False
+    return at.index + 1
+
+
+_PAGE_REF_TAIL = re.compile(r"\s*\b(?:page|p\.)\s*\d{1,4}\s*$", re.I)
+
+
 RULES: list[Rule] = [
     Rule("table row", table_row),
     Rule("blank", blank),
@@ -389,8 +694,11 @@ RULES: list[Rule] = [
     Rule("plan chapter", plan_chapter),
     Rule("flattened group table", flattened_group_table),
     Rule("named node", named_node),
+    Rule("numbered heading", numbered_heading),
+    Rule("labelled list heading", labelled_list_heading),
     Rule("level legend", level_legend),
     Rule("fiche title", fiche_title),
+    Rule("fiche field", fiche_field),
     Rule("project line", project_line),
     Rule("bare node", bare_node),
     Rule("numbered action", numbered_action),
@@ -400,6 +708,7 @@ RULES: list[Rule] = [
     Rule("section label", section_label),
     Rule("inline section", inline_section),
     Rule("section text", section_text),
+    Rule("introduced list", introduced_list),
     Rule("heading context", heading_context),
     Rule("counted nodes", counted_nodes),
     Rule("listed item", listed_item),

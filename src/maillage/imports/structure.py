@@ -83,6 +83,42 @@ _STOP = {
 _ACTION_WORD = re.compile(r"\b(actions?|fiches?[- ]actions?|plan d.actions?)\b", re.I)
 _TOC = re.compile(r"(?:\.{4,}|…{2,})\s*(?:p(?:age)?\.?\s*)?\d+\s*$", re.I)
 _CHAPTER = re.compile(r"^(?:chapitre|partie|annexe|section|sommaire|titre)\b|^\d+(?:\.\d+)*\.?\s", re.I)
+
+
+def _named_or_fiche(text: str) -> bool:
+    return bool(_NAMED.match(text) or _FICHE_TITLE.match(text))
+
+
+_PAGE_ONLY = re.compile(r"^(?:p(?:age)?\.?\s*)?\d{1,4}$", re.I)
+_PAGE_REFERENCE = re.compile(r"\s*(?:\.{3,}|…+)?\s*\b(?:page|p\.)\s*\d{1,4}\s*$", re.I)
+# a level word or "Fiche action" with its number where an entry starts: several on one line are a table of
+# contents glued by the extraction ("Orientation 1 : … Page 49Orientation 2 : …")
+_GLUED_ENTRY = re.compile(
+    rf"(?:(?<=\d)|(?<=\s)|(?<=[a-zé.]))(?=(?-i:[A-ZÉ]))(?=(?:{_LEVEL_ALTERNATIVES}|fiche\s+action)\s*(?:n°\s*)?\d+\s*[:.\-–—])",
+    re.I,
+)
+
+
+def split_glued_entries(blocks: list[Block]) -> list[Block]:
+    """A paragraph holding two entries or more ("FICHE ACTION 1 : … FICHE ACTION 2 : …") becomes one block per
+    entry, each without its page reference; other blocks are kept as they are."""
+    out = []
+    for block in blocks:
+        starts = [m.start() for m in _GLUED_ENTRY.finditer(block.text)] if block.kind != "row" else []
+        starts = [s for s in starts if s > 0]
+        cuts = [0, *starts, len(block.text)]
+        parts = [block.text[a:b].strip() for a, b in zip(cuts, cuts[1:], strict=False)]
+        if sum(1 for part in parts if _named_or_fiche(part)) < 2:  # one entry after a number is no glued list
+            out.append(block)
+            continue
+        for n, part in enumerate(p for p in parts if p):
+            part = _PAGE_REFERENCE.sub("", part).strip()
+            out.append(
+                Block(block.kind, part, block.where, block.level, [], block.table, block.gap if n == 0 else False)
+            )
+    return out
+
+
 _AGENDA = re.compile(r"^\d{1,2}h(\d{2})?\b")
 
 SECTION_LABELS = [
@@ -253,6 +289,7 @@ class Context:
     zone_status: str | None = None  # the status a title announcing actions gives ("Actions menées")
     chapter_status: str | None = None  # "done" in a chapter that reviews what was done ("Bilan …")
     label_node: bool = False  # after a "Thème :" label in a zone of actions: its paragraphs are actions
+    schemes: list = field(default_factory=list)  # the numbering schemes of the headings, top level first
 
 
 @dataclass
@@ -270,6 +307,7 @@ class _Node:
 
 class Recogniser:
     def __init__(self, blocks: list[Block], report: Report):
+        blocks = split_glued_entries(blocks)
         self.blocks = blocks
         self.report = report
         self.used = [False] * len(blocks)
@@ -321,7 +359,7 @@ class Recogniser:
         level = LEVEL_NAMES.get(key, word.strip().capitalize())
         numeric = ".".join(re.findall(r"\d+", number)) or normalise(number)
         code = f"{word.strip()} {number.strip()}".strip()
-        title = title.strip(" :-–—") or code
+        title = _PAGE_REFERENCE.sub("", title).strip(" :-–—") or code
         for node in self.nodes:
             if (
                 node.level == level
@@ -552,11 +590,9 @@ class Recogniser:
                 return
 
     def _find_period(self) -> None:
-        for block in self.blocks[:80]:
-            for start, end in re.findall(r"(?<!\d)((?:19|20)\d{2})\s*[-/–]\s*((?:19|20)\d{2})(?!\d)", block.text):
-                if 1 <= int(end) - int(start) <= 10:
-                    self.period = (int(start), int(end))
-                    return
+        from .identity import opening, read_period
+
+        self.period = read_period(opening(b.text for b in self.blocks).split("\n"))[0]
 
     def _next(self, index: int) -> Block | None:
         return self.blocks[index + 1] if index + 1 < len(self.blocks) else None
@@ -873,7 +909,11 @@ class Recogniser:
             return
         if _NAMED.match(first):
             found = _NAMED.match(first)
-            self.named_node(found.group("word"), found.group("num"), found.group("title"))
+            title = found.group("title")
+            rest = [c.strip() for _i, c in filled[1:] if not _PAGE_ONLY.match(c.strip())]
+            if not title.strip() and rest:  # "Orientation 1 | Développer l'offre | 49": the title in the next cell
+                title = rest[0]
+            self.named_node(found.group("word"), found.group("num"), title)
             return
         # a status table's content: items of each column
         if self.ctx.columns:
