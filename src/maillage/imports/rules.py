@@ -19,6 +19,7 @@ from .structure import (
     _COUNTED,
     _FICHE_TITLE,
     _LEGEND,
+    _LEVEL_ALTERNATIVES,
     _NAMED,
     _NUMBERED_ACTION,
     _PERIOD_LABEL,
@@ -124,7 +125,54 @@ def named_node(r, at: At) -> int | None:
         return None
     r.named_node(named.group("word"), named.group("num"), named.group("title"))
     r.used[at.index] = True
-    r.ctx.fiche, r.ctx.section = None, None
+    r.ctx.fiche, r.ctx.section, r.ctx.node_at = None, None, at.index
+    return at.index + 1
+
+
+def title_continuation(r, at: At) -> int | None:
+    """A short lower-case line right below a node heading (blank lines between): the end of its title, cut by
+    the extraction ("Orientation 3 : Sécuriser les parcours et garantir une cohérence" / "tout au long …")."""
+    start = r.ctx.node_at
+    r.ctx.node_at = None
+    if (
+        start is None
+        or not r.nodes
+        or at.kind != "paragraph"
+        or not at.text[:1].islower()
+        or len(at.text) > 150
+        or at.text.endswith((".", ":"))
+        or any(b.text.strip() for b in r.blocks[start + 1 : at.index])
+    ):
+        return None
+    node = r.nodes[-1]
+    node.title = f"{node.title} {at.text}"[:500]
+    r.used[at.index] = True
+    return at.index + 1
+
+
+_PROSE_AXIS = re.compile(
+    rf"^(?:l['’]\s*|le\s+|la\s+)?(?P<word>{_LEVEL_ALTERNATIVES})\s+(?:autour de|consacrée? à|dédiée? à|relatif à|"
+    r"relative à|portant sur|sur)\s+(?P<title>.{3,120}?)\s+(?:comporte|regroupe|compte|contient|rassemble|"
+    r"se décline|vise|prévoit)\b",
+    re.I,
+)
+
+
+def prose_node(r, at: At) -> int | None:
+    """A level named in prose: "L'axe autour de l'accès aux droits comporte 8 fiches …": a node, the paragraph
+    kept for the other rules (its sentences may name actions)."""
+    if at.kind != "paragraph":
+        return None
+    found = _PROSE_AXIS.match(at.text)
+    if not found:
+        return None
+    word = found.group("word")
+    key = _singular(normalise(word))
+    level = LEVEL_NAMES.get(key) or word.capitalize()
+    r.unnamed_node(found.group("title"), depth=r._zone_depth() if r.stack and r.stack[-1].level != level else 0,
+                   level=level)  # fmt: skip
+    r.used[at.index] = True
+    r.ctx.zone, r.ctx.fiche, r.ctx.section = False, None, None
     return at.index + 1
 
 
@@ -600,27 +648,33 @@ def _fiche_above(r, index: int) -> dict | None:
 def labelled_list_heading(r, at: At) -> int | None:
     """A heading over a label naming a level ("Principes d'action", "Objectifs :") and a list: the heading is a
     node, the items its nodes of that level ("Accueil et ouverture" / "Principes d'action" / its items)."""
-    if at.kind != "heading" or len(at.text) > 150 or at.next is None or at.next.kind != "paragraph":
+    if at.kind != "heading" or len(at.text) > 150 or at.next is None or at.next.kind not in ("paragraph", "item"):
         return None
     label = normalise(at.next.text.strip().rstrip(" :"))
     words = label.split()
-    if not words or len(words) > 4 or at.index + 2 >= len(r.blocks) or r.blocks[at.index + 2].kind != "item":
-        return None
-    noun = _singular(words[0])
-    if noun not in INTRO_LEVELS or not words[0].endswith(("s", "x")):
-        return None
-    level = INTRO_LEVELS[noun]
+    rank = at.block.level
+    if r.ctx.list_heading and r.ctx.list_heading[0] == rank and at.next.kind == "item":
+        level, first = r.ctx.list_heading[1], at.index + 1  # a sibling heading whose list has no label
+    else:
+        if not words or len(words) > 4 or at.index + 2 >= len(r.blocks) or r.blocks[at.index + 2].kind != "item":
+            return None
+        noun = _singular(words[0])
+        if noun not in INTRO_LEVELS or not words[0].endswith(("s", "x")):
+            return None
+        level, first = INTRO_LEVELS[noun], at.index + 2
+        r.ctx.list_heading = (rank, level)
     depth = r._zone_depth()
     parent_level = r.levels[depth] if depth < len(r.levels) and r.levels[depth] != level else "Axe"
     node = r.unnamed_node(at.text, depth=depth, level=parent_level)
-    end = at.index + 2
-    while end < len(r.blocks) and r.blocks[end].kind == "item" and r.blocks[end].level == r.blocks[at.index + 2].level:
+    end = first
+    while end < len(r.blocks) and r.blocks[end].kind == "item" and r.blocks[end].level == r.blocks[first].level:
         r._reenter(node)
         r.unnamed_node(_LIST_TAIL.sub("", r.blocks[end].text.strip()), depth=node.depth + 1, level=level)
         r.used[end] = True
         end += 1
     r._reenter(node)
-    r.used[at.index] = r.used[at.index + 1] = True
+    for i in range(at.index, first):
+        r.used[i] = True
     r.ctx.zone, r.ctx.fiche, r.ctx.section = False, None, None
     return end
 
@@ -693,6 +747,7 @@ RULES: list[Rule] = [
     Rule("body mention", body_mention),
     Rule("plan chapter", plan_chapter),
     Rule("flattened group table", flattened_group_table),
+    Rule("title continuation", title_continuation),
     Rule("named node", named_node),
     Rule("numbered heading", numbered_heading),
     Rule("labelled list heading", labelled_list_heading),
@@ -709,6 +764,7 @@ RULES: list[Rule] = [
     Rule("inline section", inline_section),
     Rule("section text", section_text),
     Rule("introduced list", introduced_list),
+    Rule("prose node", prose_node),
     Rule("heading context", heading_context),
     Rule("counted nodes", counted_nodes),
     Rule("listed item", listed_item),

@@ -108,7 +108,9 @@ def split_glued_entries(blocks: list[Block]) -> list[Block]:
         starts = [s for s in starts if s > 0]
         cuts = [0, *starts, len(block.text)]
         parts = [block.text[a:b].strip() for a, b in zip(cuts, cuts[1:], strict=False)]
-        if sum(1 for part in parts if _named_or_fiche(part)) < 2:  # one entry after a number is no glued list
+        entries = sum(1 for part in parts if _named_or_fiche(part))
+        after_page = any(_PAGE_REFERENCE.search(part) for part in parts[:-1])  # "… Page 66Orientation 4 : …"
+        if entries < 2 and not (entries and after_page):  # one entry after a number is no glued list
             out.append(block)
             continue
         for n, part in enumerate(p for p in parts if p):
@@ -290,6 +292,8 @@ class Context:
     chapter_status: str | None = None  # "done" in a chapter that reviews what was done ("Bilan …")
     label_node: bool = False  # after a "Thème :" label in a zone of actions: its paragraphs are actions
     schemes: list = field(default_factory=list)  # the numbering schemes of the headings, top level first
+    node_at: int | None = None  # the block a node heading was read from: a lower-case line below continues it
+    list_heading: tuple | None = None  # (heading rank, level of its items) of a heading over a labelled list
 
 
 @dataclass
