@@ -478,12 +478,9 @@ def list_intro(text: str) -> tuple[str, str | None, int | None] | None:
     words = sentence.split()
     for match in _INTRO_NOUN.finditer(sentence):
         tail = len(sentence[match.end() :].split()) <= 2
-        head = len(sentence[: match.start()].split()) <= 2 and (
-            _ANNOUNCING_START.match(sentence)
-            and _ANNOUNCING_END.search(sentence)
-            or _ANNOUNCING_END.search(folded)
-            and _ANNOUNCING_START.match(sentence)
-        )
+        opens = len(sentence[: match.start()].split()) <= 2 and _ANNOUNCING_START.match(sentence)
+        # "Les grands axes … sont :", "Quatre principes structurent le contrat de ville :"
+        head = opens and (_ANNOUNCING_END.search(folded) or match.group("count") and _PLAN_STATEMENT.search(folded))
         if not (tail or head) or not words:
             continue
         noun = _singular(match.group("noun"))
@@ -685,7 +682,9 @@ ORDINALS = {
 }  # fmt: skip
 _MARKED = re.compile(r"^(?P<mark>[IVX]{1,5}|[A-Z]|\d{1,2}(?:\.\d{1,2})*|[a-z])\s*[.)\-–—]\s+(?P<title>\S.*)$")
 _ORDINAL = re.compile(
-    r"^(?P<ord>" + "|".join(ORDINALS) + r")\s+(?P<word>[a-z]+(?:\s+[a-z]+)?)\s*[:.\-–—]\s*(?P<title>\S.*)$"
+    r"^(?P<ord>premi[eè]re?|deuxi[eè]me|second[e]?|troisi[eè]me|quatri[eè]me|cinqui[eè]me|sixi[eè]me|septi[eè]me|"
+    r"huiti[eè]me|neuvi[eè]me|dixi[eè]me)\s+(?P<word>[^\W\d_]+(?:\s+[^\W\d_]+)?)\s*[:.\-–—]\s*(?P<title>\S.*)$",
+    re.I,
 )
 
 
@@ -704,15 +703,13 @@ def numbered_heading(r, at: At) -> int | None:
     read so far), else Axe, then Objectif. A heading in capitals is a part of the document, not a node."""
     if at.kind != "heading" or len(at.text) > 250 or _TOC.search(at.text):
         return None
-    folded = normalise(at.text)
-    ordinal = _ORDINAL.match(folded)
+    ordinal = _ORDINAL.match(at.text)
     if ordinal:
-        word = ordinal.group("word")
-        level = LEVEL_NAMES.get(_singular(word)) or INTRO_LEVELS.get(_singular(word))
+        word = _singular(normalise(ordinal.group("word")))
+        level = LEVEL_NAMES.get(word) or INTRO_LEVELS.get(word)
         if level is None:
             return None
-        title = re.split(r"\s*[:.\-–—]\s*", at.text, maxsplit=1)[-1]
-        r.named_node(level, str(ORDINALS[ordinal.group("ord")]), title)
+        r.named_node(level, str(ORDINALS[normalise(ordinal.group("ord"))]), ordinal.group("title"))
         r.used[at.index] = True
         r.ctx.fiche, r.ctx.section = None, None
         return at.index + 1

@@ -90,7 +90,7 @@ def _named_or_fiche(text: str) -> bool:
 
 
 _PAGE_ONLY = re.compile(r"^(?:p(?:age)?\.?\s*)?\d{1,4}$", re.I)
-_PAGE_REFERENCE = re.compile(r"\s*(?:\.{3,}|…+)?\s*\b(?:page|p\.)\s*\d{1,4}\s*$", re.I)
+_PAGE_REFERENCE = re.compile(r"\s*(?:\.{3,}|…+)?\s*\b(?:page|p\.)\s*\d{0,4}\s*$", re.I)  # the number may wrap
 # a level word or "Fiche action" with its number where an entry starts: several on one line are a table of
 # contents glued by the extraction ("Orientation 1 : … Page 49Orientation 2 : …")
 _GLUED_ENTRY = re.compile(
@@ -109,7 +109,8 @@ def split_glued_entries(blocks: list[Block]) -> list[Block]:
         cuts = [0, *starts, len(block.text)]
         parts = [block.text[a:b].strip() for a, b in zip(cuts, cuts[1:], strict=False)]
         entries = sum(1 for part in parts if _named_or_fiche(part))
-        after_page = any(_PAGE_REFERENCE.search(part) for part in parts[:-1])  # "… Page 66Orientation 4 : …"
+        # "… Page 66Orientation 4 : …", or the page number wrapped to the start of the line: "6 FICHE ACTION 3 : …"
+        after_page = any(_PAGE_REFERENCE.search(part) or _PAGE_ONLY.match(part) for part in parts[:-1])
         if entries < 2 and not (entries and after_page):  # one entry after a number is no glued list
             out.append(block)
             continue

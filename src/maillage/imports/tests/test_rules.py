@@ -185,3 +185,159 @@ def test_zone_label_its_lines_and_zone_title(zone):
 def test_step_falls_through_to_the_next_block_when_no_rule_takes_it():
     r = _reader(P("Un paragraphe de présentation du territoire, sans rien à lire."))
     assert rules.step(r, 0) == 1 and not r.used[0] and not r.actions and not r.nodes
+
+
+# The rules written for plans the seeds did not show (issue 17)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Le projet est structuré autour de quatre axes :", ("node", "Axe", 4)),
+        ("Ces 7 priorités sont les suivantes :", ("node", "Priorité", 7)),
+        ("Les grands axes pour notre centre social sont :", ("node", "Axe", None)),
+        (
+            "Quatre principes majeurs structurent le Contrat de Ville. Ils sont détaillés ci-dessous :",
+            ("node", "Principe", 4),
+        ),
+        ("Parmi les projets inscrits dans cette convention, citons :", ("action", None, None)),
+        ("Elle a pour objet de :", None),  # no level named
+        ("Les acteurs font remonter de multiples enjeux :", None),  # a generic word, no count, no plan named
+        ("10h15 – 12h05 : ateliers thématiques :", None),
+        ("Le projet est structuré autour de quatre axes.", None),  # no list announced
+    ],
+)
+def test_list_intro(sentence, expected):
+    assert rules.list_intro(sentence) == expected
+
+
+def test_introduced_list_takes_every_item_and_the_first_written_as_a_paragraph():
+    r = _reader(
+        P("Parmi les projets inscrits dans cette convention, citons :"),
+        P("La mise en place d'un plan petite enfance,"),
+        I("le développement des temps collectifs,", level=1),
+        I("l'élaboration d'un parcours accès aux droits.", level=1),
+        P("Le 15 mars, une autre convention a été signée."),
+    )
+    assert rules.introduced_list(r, _at(r)) == 4
+    assert [a["title"] for a in r.actions] == [
+        "La mise en place d'un plan petite enfance", "le développement des temps collectifs",
+        "l'élaboration d'un parcours accès aux droits",
+    ]  # fmt: skip
+    assert not r.used[4]
+
+
+def test_introduced_list_with_a_count_passes_over_the_paragraphs_of_each_item():
+    r = _reader(
+        P("Deux principes structurent le contrat de ville :"),
+        I("La mobilisation du droit commun"),
+        P("La politique de la ville complète le droit commun."),
+        I("La participation des habitants"),
+        I("Un troisième item hors du compte"),
+    )
+    assert rules.introduced_list(r, _at(r)) == 4
+    assert [(n.level, n.title) for n in r.nodes] == [
+        ("Principe", "La mobilisation du droit commun"), ("Principe", "La participation des habitants"),
+    ]  # fmt: skip
+
+
+def test_fiche_field_opens_the_fiche_under_its_title_and_never_makes_a_label_an_action():
+    r = _reader(
+        H("Café des parents", 2), P("Statut de l'action : Terminée"), P("Dimension"), P("Parentalité"),
+        P("Pilote : Centre social"),
+    )  # fmt: skip
+    assert rules.fiche_field(r, _at(r, 1)) == 2
+    assert [a["title"] for a in r.actions] == ["Café des parents"] and r.actions[0]["status"] == "done"
+    assert rules.fiche_field(r, _at(r, 2)) == 4  # the label on its line, its value below
+    assert "Dimension : Parentalité" in r.actions[0]["description"]
+    assert rules.fiche_field(r, _at(r, 4)) == 5 and "Centre social" in {p["name"] for p in r.partners.values()}
+    assert len(r.actions) == 1
+
+
+def test_fiche_field_unknown_status_is_reported_and_a_note_alone_opens_no_fiche():
+    r = _reader(H("Jardin", 2), P("Statut : quelque part"))
+    rules.fiche_field(r, _at(r, 1))
+    assert "statut « quelque part » non reconnu" in r.report.warnings[0] and "status" not in r.actions[0]
+    r, end = _apply(rules.fiche_field, H("Territoire", 2), P("Territoire concerné : Nord"), index=1)
+    assert end is None and not r.actions
+
+
+def test_numbered_heading_infers_the_numbering_schemes_in_order():
+    r = _reader(H("I. Agir pour les familles"), H("A. Valoriser les parents", 2), H("II. Agir pour les jeunes"),
+                H("1. Assurer l'accès aux droits", 2), H("Deuxième axe : Se loger"))  # fmt: skip
+    for i in range(5):
+        assert rules.numbered_heading(r, _at(r, i)) == i + 1
+    assert r.ctx.schemes == ["roman", "upper"] + ["decimal0"]
+    assert [(n.depth, n.title) for n in r.nodes] == [
+        (0, "Agir pour les familles"),
+        (1, "Valoriser les parents"),
+        (0, "Agir pour les jeunes"),
+        (1, "Assurer l'accès aux droits"),
+        (0, "Se loger"),
+    ]  # fmt: skip  (a third scheme under a node with no second level: one level down, not two)
+    assert r.nodes[-1].level == "Axe" and r.nodes[-1].code == "Axe 2"
+    assert _apply(rules.numbered_heading, H("I. LE CONTEXTE"))[1] is None  # capitals: a part of the document
+    assert _apply(rules.numbered_heading, P("1. Assurer l'accès aux droits"))[1] is None  # not a heading
+
+
+def test_labelled_list_heading_and_its_unlabelled_sibling():
+    r = _reader(H("Accueil et ouverture", 4), P("Principes d'action"), I("Communiquer"), I("Accueillir"),
+                H("Ressources", 4), I("Se doter d'outils"))  # fmt: skip
+    assert rules.labelled_list_heading(r, _at(r, 0)) == 4
+    assert rules.labelled_list_heading(r, _at(r, 4)) == 6
+    assert [(n.depth, n.level, n.title) for n in r.nodes] == [
+        (0, "Axe", "Accueil et ouverture"), (1, "Principe", "Communiquer"), (1, "Principe", "Accueillir"),
+        (0, "Axe", "Ressources"), (1, "Principe", "Se doter d'outils"),
+    ]  # fmt: skip
+
+
+def test_title_continuation_only_right_below_a_node_heading():
+    r = _reader(P("Orientation 3 : Sécuriser les parcours"), P(""), P("tout au long de l'accompagnement"),
+                P("suite sans lien"))  # fmt: skip
+    rules.named_node(r, _at(r, 0))
+    assert rules.title_continuation(r, _at(r, 2)) == 3
+    assert r.nodes[0].title == "Sécuriser les parcours tout au long de l'accompagnement"
+    assert rules.title_continuation(r, _at(r, 3)) is None
+
+
+def test_prose_node():
+    r, end = _apply(rules.prose_node, P("L’axe autour de l’accès aux droits comporte 8 fiches d’actions."))
+    assert end == 1 and (r.nodes[0].level, r.nodes[0].title) == ("Axe", "l’accès aux droits")
+    assert _apply(rules.prose_node, P("L'axe de la gare est fermé."))[1] is None
+
+
+def test_glued_entries_are_split_only_when_two_entries_or_a_page_reference_show_a_contents_line():
+    from maillage.imports.structure import split_glued_entries
+
+    glued = P("Orientation 1 : Prévenir Page 49Orientation 2 : Soigner Page 56")
+    assert [b.text for b in split_glued_entries([glued])] == ["Orientation 1 : Prévenir", "Orientation 2 : Soigner"]
+    wrapped = P("6 FICHE ACTION 3 : Former les bénévoles page 8")
+    assert [b.text for b in split_glued_entries([wrapped])] == ["6", "FICHE ACTION 3 : Former les bénévoles"]
+    kept = P("4.1. AXE 1 : accéder à ses droits")
+    assert split_glued_entries([kept]) == [kept]
+
+
+def test_identity_kind_and_period():
+    from maillage.imports.identity import project_facts, read_kind, read_period
+
+    assert read_kind("La CTG de la ville, convention territoriale globale, et un CLS.")[0] == "ctg"
+    kind, unsure = read_kind("Le contrat de ville et le contrat local de santé")
+    assert kind == "contrat_de_ville" and "contrat local de santé" in unsure[0]
+    assert read_period(["Bilan 2015-2019", "Le schéma départemental 2020-2024"]) == ((2020, 2024), None)
+    assert read_period(["Signée le 3 mars 2019"]) == (None, 2019)
+    facts = project_facts(["Un texte sans date"])
+    assert facts["period"] is None and "l'année en cours" in facts["unsure"][-1]
+
+
+def test_a_rule_that_breaks_fails_the_web_run_with_a_french_message(monkeypatch, db):
+    from maillage.imports.running import read_run
+    from maillage.imports.tests.test_hardening import assert_failed_in_french, run_of
+
+    def broken(r, at):
+        raise KeyError("a bug of a rule")
+
+    monkeypatch.setattr(rules, "RULES", [rules.Rule("broken", broken)])
+    monkeypatch.setattr(rules.step, "__defaults__", ([rules.Rule("broken", broken)],))
+    run = run_of(b"Axe 1 : Agir\n", "plan.txt")
+    read_run(run)
+    assert_failed_in_french(run, "« plan.txt »", "erreur imprévue")
