@@ -33,6 +33,7 @@ from .structure import (
     plan_subtitle,
     section_of,
     sentence_case,
+    split_glued,
     status_heading,
     zone_status,
 )  # fmt: skip
@@ -736,6 +737,68 @@ def numbered_heading(r, at: At) -> int | None:
 _PAGE_REF_TAIL = re.compile(r"\s*\b(?:page|p\.)\s*\d{1,4}\s*$", re.I)
 
 
+_PAGE_ANCHOR = re.compile(r"\s+(?:page|p\.)\s*\d{1,4}\b\s*", re.I)
+_NEXT_SECTION = re.compile(r"\s(?:[IVX]{1,5}|[A-Z])\s*[-–.)]\s+[A-ZÉ]")
+_CONNECTORS = {"et", "de", "d", "l", "la", "le", "les", "des", "du", "en", "a", "à", "au", "aux", "pour", "par"}
+
+
+def _trailing_title(text: str) -> tuple[str, str]:
+    """(the text before, the title closing it): from the last capitalised word ("… Accueillir Solidarité")."""
+    words = text.split()
+    for n in range(len(words) - 1, -1, -1):
+        if words[n][:1].isupper():
+            return " ".join(words[:n]), " ".join(words[n:])
+        if not words[n][:1].isalpha():
+            break
+    return text, ""
+
+
+def _objectives(body: str) -> list[str]:
+    """The titles run together after a contents entry: each starts with a capitalised infinitive."""
+    parts = [p.strip(" ,;") for p in split_glued(body) if p.strip(" ,;")]
+    return [p for p in parts if is_infinitive(p) or is_infinitive(" ".join(p.split()[1:2]))]
+
+
+def flattened_contents_tree(r, at: At) -> int | None:
+    """A table of contents flattened into one run-on line that holds the tree: entries "Thème page N", each
+    followed (after a label naming its level: "Principes d'action") by its sub-titles run together, each a
+    capitalised infinitive ("… Accueil et ouverture page 34 Principes d action S inscrire … Communiquer …
+    Solidarité page 63 …"). The entries with sub-titles are nodes, the sub-titles their nodes; a line where
+    fewer than two entries have sub-titles is an ordinary contents line."""
+    if at.kind != "paragraph" or len(at.text) < 120 or len(_PAGE_ANCHOR.findall(at.text)) < 2:
+        return None
+    segments = _PAGE_ANCHOR.split(at.text)
+    entries, child_level = [], "Objectif"
+    _before, title = _trailing_title(segments[0])
+    for n, segment in enumerate(segments[1:], start=1):
+        last = n == len(segments) - 1
+        if last and (cut := _NEXT_SECTION.search(segment)):
+            segment = segment[: cut.start()]
+        body, following = (segment, "") if last else _trailing_title(segment)
+        words = body.split()
+        if words and _singular(normalise(words[0])) in INTRO_LEVELS:
+            child_level = INTRO_LEVELS[_singular(normalise(words[0]))]
+            words = words[1:]
+            while words and not words[0][:1].isupper():
+                words = words[1:]  # the rest of the label ("Principes d action"), up to the first sub-title
+            body = " ".join(words)
+        entries.append((title, _objectives(body)))
+        title = following
+    if sum(1 for _t, objectives in entries if objectives) < 2:
+        return None
+    depth = r._zone_depth()
+    for title, objectives in entries:
+        if not title or not objectives:
+            continue
+        node = r.unnamed_node(title, depth=depth, level=r.levels[depth] if depth < len(r.levels) else "Axe")
+        for objective in objectives:
+            r._reenter(node)
+            r.unnamed_node(objective, depth=node.depth + 1, level=child_level)
+        r._reenter(node)
+    r.used[at.index] = True
+    return at.index + 1
+
+
 RULES: list[Rule] = [
     Rule("table row", table_row),
     Rule("blank", blank),
@@ -744,6 +807,7 @@ RULES: list[Rule] = [
     Rule("body mention", body_mention),
     Rule("plan chapter", plan_chapter),
     Rule("flattened group table", flattened_group_table),
+    Rule("flattened contents tree", flattened_contents_tree),
     Rule("title continuation", title_continuation),
     Rule("named node", named_node),
     Rule("numbered heading", numbered_heading),

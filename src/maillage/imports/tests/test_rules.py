@@ -341,3 +341,22 @@ def test_a_rule_that_breaks_fails_the_web_run_with_a_french_message(monkeypatch,
     run = run_of(b"Axe 1 : Agir\n", "plan.txt")
     read_run(run)
     assert_failed_in_french(run, "« plan.txt »", "erreur imprévue")
+
+
+def test_flattened_contents_tree_reads_entries_with_their_run_together_sub_titles():
+    line = (
+        "III Les orientations Jeunesse page 12 Objectifs Ouvrir un lieu d accueil Former les animateurs "
+        "Parentalité page 20 Objectifs Soutenir les parents Créer un café des familles Annexes page 30"
+    )
+    r = _reader(P(line))
+    assert rules.flattened_contents_tree(r, _at(r)) == 1
+    assert [(n.depth, n.level, n.title) for n in r.nodes] == [
+        (0, "Axe", "Jeunesse"), (1, "Objectif", "Ouvrir un lieu d accueil"), (1, "Objectif", "Former les animateurs"),
+        (0, "Axe", "Parentalité"), (1, "Objectif", "Soutenir les parents"),
+        (1, "Objectif", "Créer un café des familles"),
+    ]  # fmt: skip
+
+
+def test_a_contents_line_without_sub_titles_is_no_tree():
+    line = "Introduction page 4 Le territoire page 7 La démographie page 10 Les données sociales page 22 " * 3
+    assert _apply(rules.flattened_contents_tree, P(line))[1] is None
