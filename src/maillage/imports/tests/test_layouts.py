@@ -261,3 +261,14 @@ def test_a_year_alone_is_the_draft_period_and_is_reported_not_the_current_year()
     draft, report = read_document(io.BytesIO("Plan d'actions adopté en 2019\n\nAxe 1 : Agir\n".encode()), "plan.txt")
     assert draft["project"]["period"] == {"start": 2019, "end": 2019}
     assert "aucune période (« 2020-2023 ») dans le document : lue 2019, la seule année nommée." in report.unsure
+
+
+@pytest.mark.django_db
+def test_a_draft_of_a_new_kind_becomes_a_project_of_that_kind():
+    from maillage.interchange.importing import import_document
+
+    text = "Contrat local de santé 2023-2027\n\nAxe 1 : Prévenir les addictions\n"
+    draft, _report = read_document(io.BytesIO(text.encode()), "cls-essai-r17.txt")
+    project = import_document(draft)
+    assert (project.kind, project.get_kind_display()) == ("cls", "Contrat local de santé (CLS)")
+    assert (project.first_year, project.last_year) == (2023, 2027)
