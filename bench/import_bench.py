@@ -1,8 +1,9 @@
 """Benchmark (not a test): reading a plan document into its draft — time and peak Python memory.
 
-Two documents: the largest seed (``MAILLAGE_SEEDS_DIR``, default /work/shared/seeds) and a DOCX of
-N actions generated here with python-docx (an axis heading every 50 actions, an objective every 10,
-numbered actions, and one fiche in three with a section table), read by ``read_document``.
+The largest seed (``MAILLAGE_SEEDS_DIR``, default /work/shared/seeds), the largest document of the
+corpus (``MAILLAGE_CORPUS_DIR``, default /work/shared/corpus), a DOCX of N actions generated here with
+python-docx (an axis heading every 50 actions, an objective every 10, numbered actions, and one fiche in
+three with a section table) and a PDF of the same plan generated with ReportLab, read by ``read_document``.
 Time is wall clock (best of ``--repeat``); memory is the peak of ``tracemalloc`` during one read,
 and the process's peak resident size (getrusage) at the end.
 
@@ -45,6 +46,30 @@ def generated_docx(path: Path, actions: int) -> Path:
     return path
 
 
+def generated_pdf(path: Path, actions: int) -> Path:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    styles = getSampleStyleSheet()
+    story = []
+    for number in range(actions):
+        if number % 50 == 0:
+            story.append(
+                Paragraph(f"Axe {number // 50 + 1} : Un axe du projet numéro {number // 50 + 1}", styles["Heading1"])
+            )
+        if number % 10 == 0:
+            code = f"{number // 50 + 1}.{number % 50 // 10 + 1}"
+            story.append(Paragraph(f"Objectif {code} : Un objectif opérationnel {code}", styles["Heading2"]))
+        story.append(
+            Paragraph(f"Fiche action n° {number + 1} : Action d'essai numéro {number + 1}", styles["Heading3"])
+        )
+        if number % 3 == 0:
+            story.append(Paragraph("Public cible : les familles du territoire et leurs enfants.", styles["BodyText"]))
+    SimpleDocTemplate(str(path), pagesize=A4).build(story)
+    return path
+
+
 def measure(path: Path, repeat: int) -> tuple[float, float, dict]:
     from maillage.imports.plan import read_document
 
@@ -75,11 +100,17 @@ def main() -> None:
     largest = max(seeds.glob("*.txt"), key=lambda p: p.stat().st_size, default=None)
     if largest is not None:
         rows.append((f"largest seed `{largest.name}`", largest))
+    corpus = Path(os.environ.get("MAILLAGE_CORPUS_DIR", "/work/shared/corpus")) / "docs"
+    biggest = max(corpus.glob("*.txt"), key=lambda p: p.stat().st_size, default=None)
+    if biggest is not None:
+        rows.append((f"largest corpus document `{biggest.name}`", biggest))
     with tempfile.TemporaryDirectory() as directory:
         started = time.perf_counter()
         docx = generated_docx(Path(directory) / f"plan-{options.actions}.docx", options.actions)
         print(f"(generated {docx.name} in {time.perf_counter() - started:.1f} s)", file=sys.stderr)
         rows.append((f"generated DOCX, {options.actions} actions", docx))
+        pdf = generated_pdf(Path(directory) / f"plan-{options.actions}.pdf", options.actions)
+        rows.append((f"generated PDF, {options.actions} actions", pdf))
         print("| document | size | read into a draft | peak Python memory | recognised |")
         print("|---|---|---|---|---|")
         for label, path in rows:

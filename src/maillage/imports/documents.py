@@ -126,6 +126,7 @@ def _protected(name: str) -> UnreadableFile:
 
 _TAG = re.compile(r"<(/?)(p|ul|ol|li|br)\b[^>]*>", re.I)
 _BULLET = re.compile(r"^\s*(?:[-•·▪■►✓✔*>–—]|\d{1,2}[.)](?=\s))\s*")
+_UNMAPPED_GLYPH = re.compile(r"^\(cid:\d+\)\s*")
 _ITEM_SPLIT = re.compile(r"\s*•\s*|(?:^|\s+)-\s+|\s*✓\s*|\s*■\s*")
 
 
@@ -596,7 +597,8 @@ def _pdf_page(page, number: int, table_number: int) -> tuple[list[Block], int]:
     body = sizes[len(sizes) // 2] if sizes else 0
     text_blocks: list[tuple[float, Block]] = []
     for line in lines:
-        text = clean(line["text"])
+        # a bullet glyph the font does not map to Unicode comes out as "(cid:127)": still a bullet
+        text = _UNMAPPED_GLYPH.sub("• ", clean(line["text"]), count=1)
         if not text:
             continue
         chars = [c for c in line["chars"] if c["text"].strip()]

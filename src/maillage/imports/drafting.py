@@ -34,6 +34,10 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     unplaced: list[tuple[str, str]] = field(default_factory=list)  # (location, passage) a document could not place
     shown_unplaced: int = 30
+    # a plan document: what it says of the project (kind, period: None when not read), what the reader guessed
+    project: dict | None = None
+    unsure: list[str] = field(default_factory=list)
+    without_status: list[str] = field(default_factory=list)  # refs of the actions read « à venir » by default
 
     def text(self) -> str:
         lines = [f"Document lu : « {self.document} »." if self.document else f"Feuille lue : « {self.sheet} »."]
@@ -49,6 +53,7 @@ class Report:
             if len(self.unplaced) > self.shown_unplaced:
                 lines.append(f"… et {len(self.unplaced) - self.shown_unplaced} autres passages non placés.")
         lines.extend(self.warnings)
+        lines.extend(f"Incertain : {doubt}" for doubt in self.unsure)
         return "\n".join(lines)
 
 

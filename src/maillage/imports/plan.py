@@ -5,7 +5,6 @@
 read (pages of a PDF, paragraphs of a DOCX/ODT, lines of a text file).
 """
 
-from datetime import date
 from pathlib import Path
 
 from django.utils.text import slugify
@@ -14,6 +13,7 @@ from maillage.actions.models import SECTIONS
 
 from .documents import Progress, read_blocks
 from .drafting import Report
+from .identity import project_facts
 from .structure import Recogniser
 from .words import normalise, years_in
 
@@ -35,7 +35,7 @@ def read_document(source, name: str | None = None, progress: Progress = None, *,
         slug=slug or slugify(stem).replace("_", "-")[:50].strip("-") or "projet-importe",
         title=title or stem,
     )
-    for index, block in enumerate(blocks):
+    for index, block in enumerate(recogniser.blocks):
         if not recogniser.used[index] and block.kind in ("paragraph", "item", "row") and len(block.text) > 3:
             report.unplaced.append((block.where, block.text))
     return document, report
@@ -68,8 +68,10 @@ def _document(recogniser: Recogniser, report: Report, *, slug: str, title: str) 
             )
         else:
             seen[folded] = refs[id(action)]
+    facts = project_facts([block.text for block in recogniser.blocks])
+    report.without_status = [refs[id(a)] for a in without_status]
     periods: dict[str, dict] = {}
-    years = list(recogniser.period or ())
+    years = list(facts["period"] or ())
     out_actions = []
     for action in actions:
         item = {
@@ -99,13 +101,20 @@ def _document(recogniser: Recogniser, report: Report, *, slug: str, title: str) 
         if action.get("indicators"):
             item["indicators"] = action["indicators"]
         out_actions.append(item)
-    start, end = (min(years), max(years)) if years else (date.today().year, date.today().year)
+    read = bool(years)
+    if not years:
+        years = list(facts["draft_period"])
+    elif facts["period"] is None:  # the actions' periods say it
+        facts["unsure"] = [u for u in facts["unsure"] if not u.startswith("aucune p")]
+    report.unsure.extend(facts["unsure"])
+    start, end = min(years), max(years)
+    report.project = {"kind": facts["kind"], "period": (start, end) if read else None}
     document = {
         "schema": "maillage/project@1",
         "project": {
             "slug": slug,
             "title": title[:255] or slug,
-            "kind": "other",
+            "kind": facts["kind"],
             "period": {"start": start, "end": end},
         },
         "levels": levels or ["Axe"],

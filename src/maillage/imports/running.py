@@ -48,6 +48,7 @@ def report_data(report: Report) -> dict:
         "recognised": report.recognised,
         "warnings": report.warnings[:REPORT_ITEMS],
         "more_warnings": max(0, len(report.warnings) - REPORT_ITEMS),
+        "unsure": report.unsure[:REPORT_ITEMS],  # what a document reader guessed (the project's kind, period)
         "unplaced": [list(item) for item in report.unplaced[:REPORT_ITEMS]],
         "unrecognised_columns": report.unrecognised_columns[:REPORT_ITEMS],
         "unused_rows": [list(item) for item in report.unused_rows[:REPORT_ITEMS]],

@@ -83,6 +83,45 @@ _STOP = {
 _ACTION_WORD = re.compile(r"\b(actions?|fiches?[- ]actions?|plan d.actions?)\b", re.I)
 _TOC = re.compile(r"(?:\.{4,}|…{2,})\s*(?:p(?:age)?\.?\s*)?\d+\s*$", re.I)
 _CHAPTER = re.compile(r"^(?:chapitre|partie|annexe|section|sommaire|titre)\b|^\d+(?:\.\d+)*\.?\s", re.I)
+
+
+def _named_or_fiche(text: str) -> bool:
+    return bool(_NAMED.match(text) or _FICHE_TITLE.match(text))
+
+
+_PAGE_ONLY = re.compile(r"^(?:p(?:age)?\.?\s*)?\d{1,4}$", re.I)
+_PAGE_REFERENCE = re.compile(r"\s*(?:\.{3,}|…+)?\s*\b(?:page|p\.)\s*\d{0,4}\s*$", re.I)  # the number may wrap
+# a level word or "Fiche action" with its number where an entry starts: several on one line are a table of
+# contents glued by the extraction ("Orientation 1 : … Page 49Orientation 2 : …")
+_GLUED_ENTRY = re.compile(
+    rf"(?:(?<=\d)|(?<=\s)|(?<=[a-zé.]))(?=(?-i:[A-ZÉ]))(?=(?:{_LEVEL_ALTERNATIVES}|fiche\s+action)\s*(?:n°\s*)?\d+\s*[:.\-–—])",
+    re.I,
+)
+
+
+def split_glued_entries(blocks: list[Block]) -> list[Block]:
+    """A paragraph holding two entries or more ("FICHE ACTION 1 : … FICHE ACTION 2 : …") becomes one block per
+    entry, each without its page reference; other blocks are kept as they are."""
+    out = []
+    for block in blocks:
+        starts = [m.start() for m in _GLUED_ENTRY.finditer(block.text)] if block.kind != "row" else []
+        starts = [s for s in starts if s > 0]
+        cuts = [0, *starts, len(block.text)]
+        parts = [block.text[a:b].strip() for a, b in zip(cuts, cuts[1:], strict=False)]
+        entries = sum(1 for part in parts if _named_or_fiche(part))
+        # "… Page 66Orientation 4 : …", or the page number wrapped to the start of the line: "6 FICHE ACTION 3 : …"
+        after_page = any(_PAGE_REFERENCE.search(part) or _PAGE_ONLY.match(part) for part in parts[:-1])
+        if entries < 2 and not (entries and after_page):  # one entry after a number is no glued list
+            out.append(block)
+            continue
+        for n, part in enumerate(p for p in parts if p):
+            part = _PAGE_REFERENCE.sub("", part).strip()
+            out.append(
+                Block(block.kind, part, block.where, block.level, [], block.table, block.gap if n == 0 else False)
+            )
+    return out
+
+
 _AGENDA = re.compile(r"^\d{1,2}h(\d{2})?\b")
 
 SECTION_LABELS = [
@@ -237,6 +276,28 @@ def split_noun_phrases(text: str) -> list[str]:
 
 
 @dataclass
+class Context:
+    """The reading state the rules share: what the lines read so far say of the next one. One small object,
+    so that a rule's effect on the context is visible (and testable) in one place."""
+
+    fiche: dict | None = None  # the fiche (action) whose sections are being read
+    section: str | None = None  # the fiche section being read
+    role: str | None = None  # the partners' role of the sub-heading above
+    last_action: dict | None = None
+    status: str | None = None  # the status a status heading gives ("Actions terminées")
+    columns: dict = field(default_factory=dict)  # column → status, or period label in a plan grid
+    grid: dict = field(default_factory=dict)
+    scale: str | None = None
+    zone: bool = False  # under a title that announces actions
+    zone_status: str | None = None  # the status a title announcing actions gives ("Actions menées")
+    chapter_status: str | None = None  # "done" in a chapter that reviews what was done ("Bilan …")
+    label_node: bool = False  # after a "Thème :" label in a zone of actions: its paragraphs are actions
+    schemes: list = field(default_factory=list)  # the numbering schemes of the headings, top level first
+    node_at: int | None = None  # the block a node heading was read from: a lower-case line below continues it
+    list_heading: tuple | None = None  # (heading rank, level of its items) of a heading over a labelled list
+
+
+@dataclass
 class _Node:
     code: str
     numeric: str
@@ -251,6 +312,7 @@ class _Node:
 
 class Recogniser:
     def __init__(self, blocks: list[Block], report: Report):
+        blocks = split_glued_entries(blocks)
         self.blocks = blocks
         self.report = report
         self.used = [False] * len(blocks)
@@ -263,29 +325,18 @@ class Recogniser:
         self.chapters: set[str] = set()  # numbers of the outline's chapters (titles in capitals), not nodes
         self.actions: list[dict] = []
         self.action_keys: dict[tuple, dict] = {}
-        self.fiche: dict | None = None
-        self.section: str | None = None
-        self.status: str | None = None
-        self.columns: dict[int, str] = {}  # column → status, or period label in a plan grid
-        self.grid: dict[int, str] = {}
-        self.scale: str | None = None
-        self.zone = False
-        self.chapter_status: str | None = None  # "done" in a chapter that reviews what was done ("Bilan …")
-        self.zone_status: str | None = None  # the status a title announcing actions gives ("Actions menées")
-        self.label_node = False  # after a "Thème :" label in a zone of actions: its paragraphs are actions
+        self.ctx = Context()  # what the lines read so far say of the next one
         self.date: date | None = None  # the document's own date: lines dated before it are done
         self.group_table: tuple[int, int, int, str] | None = None  # table, node column, action column, level
         self.labels: dict[int, str] = {}  # column → fiche section of the last label row
         self.label_table = 0
         self.year_columns: dict[int, str] = {}
-        self.role: str | None = None
         self.partners: dict[str, dict] = {}
         self.bodies: dict[str, dict] = {}
         self.acronyms: dict[str, str] = {}
         self.glossary = False
         self.years: list[int] = []
         self.period: tuple[int, int] | None = None
-        self.last_action: dict | None = None
 
     # The tree
 
@@ -313,7 +364,7 @@ class Recogniser:
         level = LEVEL_NAMES.get(key, word.strip().capitalize())
         numeric = ".".join(re.findall(r"\d+", number)) or normalise(number)
         code = f"{word.strip()} {number.strip()}".strip()
-        title = title.strip(" :-–—") or code
+        title = _PAGE_REFERENCE.sub("", title).strip(" :-–—") or code
         for node in self.nodes:
             if (
                 node.level == level
@@ -356,10 +407,10 @@ class Recogniser:
         self._reset_context()
 
     def _reset_context(self) -> None:
-        self.status = None
-        self.columns = {}
-        self.scale = None
-        self.grid = {}
+        self.ctx.status = None
+        self.ctx.columns = {}
+        self.ctx.scale = None
+        self.ctx.grid = {}
 
     def bare_node(self, numeric: str, title: str) -> _Node | None:
         if sentence_case(title) != title or numeric.rsplit(".", 1)[0] in self.chapters:
@@ -445,7 +496,7 @@ class Recogniser:
             node = self.stack[-1]
             if not any(a is action for a in node.actions):
                 node.actions.append(action)
-        self.last_action = action
+        self.ctx.last_action = action
         return action
 
     @staticmethod
@@ -544,214 +595,18 @@ class Recogniser:
                 return
 
     def _find_period(self) -> None:
-        for block in self.blocks[:80]:
-            for start, end in re.findall(r"(?<!\d)((?:19|20)\d{2})\s*[-/–]\s*((?:19|20)\d{2})(?!\d)", block.text):
-                if 1 <= int(end) - int(start) <= 10:
-                    self.period = (int(start), int(end))
-                    return
+        from .identity import opening, read_period
+
+        self.period = read_period(opening(b.text for b in self.blocks).split("\n"))[0]
 
     def _next(self, index: int) -> Block | None:
         return self.blocks[index + 1] if index + 1 < len(self.blocks) else None
 
     def step(self, index: int) -> int:
-        block = self.blocks[index]
-        text = block.text.strip()
-        if block.kind != "paragraph":
-            self.label_node = False  # the lines under a "Thème :" label end with its paragraphs
-        if block.kind == "row":
-            self.row(index, block)
-            return index + 1
-        if not text:
-            self.used[index] = True
-            return index + 1
-        if self.glossary_line(index, block):
-            return index + 1
-        if _TOC.search(text):  # a line of a table of contents: the content comes later
-            self.used[index] = True
-            return index + 1
-        self.body_mention(block)
+        """One block read by the ordered rules of ``rules.RULES``."""
+        from . import rules  # the rules use this module's patterns
 
-        # A chapter holding one part of the plan: "LA PETITE ENFANCE" over "Enjeux et plan d'action"
-        nxt = self._next(index)
-        if (
-            block.kind == "heading"
-            and nxt is not None
-            and nxt.kind in ("heading", "paragraph")
-            and plan_subtitle(nxt.text.strip())
-            and len(text) < 120
-            and not _NAMED.match(text)
-        ):
-            node = self.unnamed_node(sentence_case(text), depth=0, level=CHAPTER_LEVEL)
-            node.tentative = True
-            self.used[index] = self.used[index + 1] = True
-            self.fiche, self.section, self.zone = None, None, False
-            return index + 2
-        if block.kind == "paragraph" and (end := self.flattened_group_table(index)):
-            return end
-
-        # The tree
-        named = _NAMED.match(text)
-        if named and len(text) < 400 and not _FICHE_TITLE.match(text):
-            self.named_node(named.group("word"), named.group("num"), named.group("title"))
-            self.used[index] = True
-            self.fiche, self.section, self.zone = None, None, self.zone
-            return index + 1
-        if _LEGEND.match(text) and block.kind != "item":
-            run = [index]
-            while run[-1] + 1 < len(self.blocks) and _LEGEND.match(self.blocks[run[-1] + 1].text.strip()):
-                run.append(run[-1] + 1)
-            if len(run) >= 2:
-                for i in run:
-                    word = self.blocks[i].text.strip()
-                    key = " ".join(
-                        w[:-1] if len(w) > 3 and w.endswith(("s", "x")) else w for w in normalise(word).split()
-                    )
-                    self.legend.append(LEVEL_NAMES.get(key, word))
-                    self.used[i] = True
-                return run[-1] + 1
-        fiche = _FICHE_TITLE.match(text)
-        if fiche and len(text) < 300:
-            code = fiche.group("code1") or fiche.group("code2") or fiche.group("code3") or ""
-            title = fiche.group("title1") or fiche.group("title2") or fiche.group("title3")
-            # a fiche restates an action of its own axis, not one of another project's in the same file
-            existing = self.match_action(title, 0.8, top=self.stack[0] if self.stack else None)
-            action = existing or self.add_action(title, code=code, where=block.where)
-            self.fiche, self.section, self.role = action, None, None
-            self.last_action = action
-            self.used[index] = True
-            return index + 1
-        project = _PROJECT_LINE.match(text)
-        if project and (project.group("state") or project.group("years")) and block.kind != "item":
-            action = self.add_action(project.group("title"), where=block.where,
-                                     status=match_word("status", project.group("state") or "") or None)  # fmt: skip
-            if project.group("years"):
-                self.add_period(action, project.group("years").replace(" ", ""))
-            self.fiche, self.section, self.role, self.last_action = action, None, None, action
-            self.used[index] = True
-            return index + 1
-        bare = _BARE.match(text)
-        if bare and len(text) < 250 and block.kind != "item" and self.bare_node(bare.group("num"), bare.group("title")):
-            self.used[index] = True
-            self.fiche, self.section = None, None
-            return index + 1
-
-        # Numbered actions under a node
-        numbered = _NUMBERED_ACTION.match(text)
-        if numbered and self.stack and len(text) < 400:
-            return self.numbered_action(index, numbered.group("num"), numbered.group("title"), [])
-
-        # Context words: a status heading, a scale, a fiche section label
-        status = status_heading(text)
-        if status and block.kind != "item":
-            self.status, self.columns = status, {}
-            self.used[index] = True
-            return index + 1
-        scale = self.scale_of(text)
-        if scale and block.kind != "item" and len(text) < 120:
-            self.scale, self.used[index] = scale, True
-            return index + 1
-        if _PERIOD_LABEL.match(text):
-            self.grid = self.grid or {0: ""}
-            self.used[index] = True
-            return index + 1
-        section = section_of(text.rstrip(" :"))
-        if section and self.last_action is not None and block.kind != "item":
-            self.fiche = self.fiche or self.last_action
-            self.section, self.role = section, None
-            self.used[index] = True
-            return index + 1
-        inline = re.match(r"^([^:]{3,40}?)\s*:\s+(.+)$", text)
-        if inline and self.fiche is not None and (inline_section := section_of(inline.group(1))):
-            end = index + 1
-            while end < len(self.blocks) and self.blocks[end].kind == "item" and self.blocks[end].level > block.level:
-                end += 1  # an item "Objectif : …" keeps its sub-items: they are the section's, not actions
-            lines = [inline.group(2)] + [f"- {self.blocks[i].text.strip()}" for i in range(index + 1, end)]
-            self.add_section(self.fiche, inline_section, lines)
-            for i in range(index, end):
-                self.used[i] = True
-            return end
-        if self.fiche is not None and self.section is not None and block.kind in ("paragraph", "item"):
-            line = f"- {text}" if block.kind == "item" else text
-            self.add_section(self.fiche, self.section, [line], paragraphs=True)
-            self.used[index] = True
-            return index + 1
-
-        # Headings change the context
-        if block.kind == "heading":
-            if len(text.split()) >= 2:  # a one-word heading is a label on a slide, not a new part
-                self.chapter_status = "done" if _REVIEW.search(normalise(text)) else None
-            self.zone = announces_actions(text)
-            self.zone_status = zone_status(text) if self.zone else None
-            self.label_node = False
-            self._reset_context()
-            self.fiche, self.section = None, None
-            if self.zone:
-                self.used[index] = True
-                return index + 1
-        elif block.kind == "paragraph" and announces_actions(text) and not text.endswith("."):
-            self.zone, self.zone_status, self.label_node = True, zone_status(text), False
-            self.used[index] = True
-            return index + 1
-        if (counted := _COUNTED.match(text)) and block.kind in ("paragraph", "heading"):
-            end = self.counted_nodes(index, int(counted.group("count")), counted.group("word"))
-            if end:
-                return end
-
-        # Actions from context
-        if block.kind == "item" or (self.status and block.kind == "paragraph" and len(text) < 300):
-            return self.listed(index, block)
-        if self.legend and self.stack and block.kind == "paragraph" and len(text) < 600:
-            self.legend_lines(index, text)
-            return index + 1
-        nxt = self._next(index)
-        if (
-            nxt is not None
-            and self.stack
-            and block.kind == "paragraph"
-            and 8 < len(text) < 220
-            and text[:1].isupper()
-            and not text.endswith((".", ":"))
-            and self._numbered_next(index)
-        ):
-            self.unnamed_node(text)
-            self.used[index] = True
-            return index + 1
-        if (self.grid or self.scale) and block.kind == "paragraph" and text[:1].isupper() and len(text) < 200:
-            self.grid_item(text, None, block.where, create=False)
-            self.used[index] = True
-            return index + 1
-        if (
-            self.zone
-            and block.kind == "paragraph"
-            and text.endswith(":")
-            and len(text.split()) <= 4
-            and nxt is not None
-            and nxt.kind == "paragraph"
-        ):  # "Parentalité :" over the lines of its actions
-            self.unnamed_node(text.rstrip(" :"), depth=self._zone_depth())
-            self.label_node = True
-            self.used[index] = True
-            return index + 1
-        if self.zone and self.label_node and block.kind == "paragraph" and len(text) < 200 and not text.endswith("."):
-            self.add_action(text, status=self.line_status(text), where=block.where)
-            self.used[index] = True
-            return index + 1
-        if (
-            self.zone
-            and block.kind == "paragraph"
-            and nxt is not None
-            and nxt.kind == "item"
-            and len(text) < 200
-            and not text.endswith((".", ":"))
-            and not _CHAPTER.match(text)
-        ):
-            self.unnamed_node(text.rstrip(" :"), depth=self._zone_depth())
-            self.label_node = False
-            if is_infinitive(text):
-                self.zone_status = None  # "Faire vivre le projet dans la durée": an aim, not what was done
-            self.used[index] = True
-            return index + 1
-        return index + 1
+        return rules.step(self, index)
 
     def _zone_depth(self) -> int:
         """The titles of a zone of actions are siblings, one level under the deepest named node."""
@@ -784,7 +639,7 @@ class Recogniser:
             self.unnamed_node(self.blocks[i].text.strip(), depth=depth, level=level)
         for i in range(index, end):
             self.used[i] = True
-        self.fiche, self.section, self.zone = None, None, False
+        self.ctx.fiche, self.ctx.section, self.ctx.zone = None, None, False
         return end
 
     def flattened_group_table(self, index: int) -> int:
@@ -846,9 +701,9 @@ class Recogniser:
 
     def numbered_action(self, index: int, number: str, title: str, cells: list[str]) -> int:
         block = self.blocks[index]
-        action = self.add_action(title, number=number.zfill(2), where=block.where, status=self.status)
+        action = self.add_action(title, number=number.zfill(2), where=block.where, status=self.ctx.status)
         self.used[index] = True
-        self.fiche, self.section = action, None
+        self.ctx.fiche, self.ctx.section = action, None
         for position, cell in enumerate(cells):
             mark = cell.strip()
             if _ORIGIN_MARK.match(mark):
@@ -868,23 +723,23 @@ class Recogniser:
         nxt = self._next(index)
         has_children = nxt is not None and nxt.kind == "item" and nxt.level > block.level
         intro = self._intro(index)
-        if not self.status and intro is not None and _AGENDA.match(intro.text.strip()):
+        if not self.ctx.status and intro is not None and _AGENDA.match(intro.text.strip()):
             return index + 1  # the programme of a meeting ("10h15 : ateliers :")
-        if text.endswith(":") and not has_children and not self.status:
+        if text.endswith(":") and not has_children and not self.ctx.status:
             return index + 1  # an introduction whose list is not there ("Pour plus d'informations :")
         if text.endswith(":") and has_children:
             intro = normalise(text)
             end = index + 1
             while end < len(self.blocks) and self.blocks[end].kind == "item" and self.blocks[end].level > block.level:
                 end += 1
-            if not self.status and any(
+            if not self.ctx.status and any(
                 w in intro for w in ("objectif", "commission", "instance", "groupe", "reunion", "information")
             ):
                 for i in range(index + 1, end):
                     self.body_mention(self.blocks[i])
                 return end
-            if self.status:
-                action = self.add_action(text, status=self.status, where=block.where)
+            if self.ctx.status:
+                action = self.add_action(text, status=self.ctx.status, where=block.where)
                 self.used[index] = True
                 details = [f"- {self.blocks[i].text}" for i in range(index + 1, end)]
                 action["description"] = as_text(details)
@@ -892,30 +747,31 @@ class Recogniser:
                     self.used[i] = True
                     self.body_mention(self.blocks[i])
                 return end
-            parent = self.last_action
+            parent = self.ctx.last_action
             status = tense_status(text, self.date)
             for i in range(index + 1, end):
                 self.add_child(parent, self.blocks[i], status)
             self.used[index] = True
             return end
-        if self.group_context() and has_children and block.level == 0 and not self.status:
+        if self.group_context() and has_children and block.level == 0 and not self.ctx.status:
             title = re.sub(r"^\d+\s+", "", text)
             self.unnamed_node(title, depth=self.stack[0].depth if self.stack and not self.stack[0].named else None)
             self.used[index] = True
             return index + 1
-        if self.status or self.zone or (self.stack and block.level == 0 and self.grid == {} and self.scale is None
-                                        and self._in_list_of_actions(index)):  # fmt: skip
+        ctx = self.ctx
+        if ctx.status or ctx.zone or (self.stack and block.level == 0 and ctx.grid == {} and ctx.scale is None
+                                      and self._in_list_of_actions(index)):  # fmt: skip
             if _AGENDA.match(text) or len(text) < 3 or not re.search(r"[^\W\d_]{3}", text):
                 return index + 1
-            if self.grid or self.scale:
+            if self.ctx.grid or self.ctx.scale:
                 self.grid_item(text, None, block.where, create=True)
                 self.used[index] = True
                 return index + 1
             title, description = _title_and_result(text)
-            if block.level > 0 and self.last_action is not None and not self.status and not self.stack:
-                self.add_child(self.last_action, block)
+            if block.level > 0 and self.ctx.last_action is not None and not self.ctx.status and not self.stack:
+                self.add_child(self.ctx.last_action, block)
                 return index + 1
-            status = self.status or self.line_status(text)
+            status = self.ctx.status or self.line_status(text)
             if status in (None, "done") and _MEASURED.match(text) and tense_status(text, None) != "done":
                 status = "in_progress"  # "Déploiement de l'annuaire : 72 structures fin 2023": measured on the way
             action = self.add_action(title, status=status, where=block.where)
@@ -933,7 +789,7 @@ class Recogniser:
         "Exemples d'actions menées" makes its lines done, but an infinitive is still to do and a standing
         activity (a permanence, a scheme) goes on."""
         found = tense_status(text, self.date)
-        context = self.zone_status or self.chapter_status
+        context = self.ctx.zone_status or self.ctx.chapter_status
         if found or not context:
             return found
         if is_infinitive(text):
@@ -954,13 +810,13 @@ class Recogniser:
         return False
 
     def group_context(self) -> bool:
-        return self.zone
+        return self.ctx.zone
 
     def add_child(self, parent: dict | None, block: Block, status: str | None = None) -> None:
         if parent is None:
             return
         title, _ = _title_and_result(block.text)
-        status = self.status or tense_status(block.text, self.date) or status
+        status = self.ctx.status or tense_status(block.text, self.date) or status
         child = self.add_action(title, where=block.where, status=status, to_node=False)
         child["_parent"] = parent
 
@@ -998,8 +854,8 @@ class Recogniser:
         # a status table: one column per status
         statuses = {i: status_heading(c) for i, c in filled}
         if all(statuses.values()):
-            self.columns = statuses
-            self.status = None
+            self.ctx.columns = statuses
+            self.ctx.status = None
             return
         # a plan by period: the columns are periods
         periods = {i: c.strip() for i, c in filled if _PERIOD_LABEL.match(c.strip()) or c.strip() == "*"}
@@ -1008,18 +864,18 @@ class Recogniser:
             if all(len(years_in(c)) == 1 and "-" not in c for c in labels.values()) and self.stack:
                 self.year_columns = labels  # a year grid: marks in the columns of each numbered action
             else:
-                self.grid = labels
+                self.ctx.grid = labels
             return
         # a label row of a fiche
         labels = {i: section_of(c.strip().rstrip(" :")) for i, c in filled}
-        if any(labels.values()) and self.last_action is not None:
-            self.fiche = self.fiche or self.last_action
+        if any(labels.values()) and self.ctx.last_action is not None:
+            self.ctx.fiche = self.ctx.fiche or self.ctx.last_action
             known = {i: s for i, s in labels.items() if s}
             for i, content in filled:
                 if not labels[i]:
                     section = self.labels.get(i) or self._section_by_content(content)
                     if section:
-                        self.add_section(self.fiche, section, content.split("\n"))
+                        self.add_section(self.ctx.fiche, section, content.split("\n"))
             self.labels = known
             self.label_table = block.table
             return
@@ -1037,7 +893,7 @@ class Recogniser:
             self.group_line(node_text.replace("\n", " "), action_text.split("\n"), level, block.where)
             return
         # content under the labels of the previous row
-        if self.labels and self.fiche is not None and block.table == self.label_table:
+        if self.labels and self.ctx.fiche is not None and block.table == self.label_table:
             ordered = list(self.labels.items())
             if len(filled) == len(ordered):
                 pairs = [(ordered[n][1], filled[n][1]) for n in range(len(filled))]
@@ -1048,7 +904,7 @@ class Recogniser:
                     pairs.append((self.labels[column], content))
             for section, content in pairs:
                 found = self._section_by_content(content)
-                self.add_section(self.fiche, found if found and section in ("means", "indicators") else section,
+                self.add_section(self.ctx.fiche, found if found and section in ("means", "indicators") else section,
                                  content.split("\n"))  # fmt: skip
             return
         # a numbered action in a grid row, with its origin and year marks
@@ -1058,28 +914,34 @@ class Recogniser:
             return
         if _NAMED.match(first):
             found = _NAMED.match(first)
-            self.named_node(found.group("word"), found.group("num"), found.group("title"))
+            title = found.group("title")
+            rest = [c.strip() for _i, c in filled[1:] if not _PAGE_ONLY.match(c.strip())]
+            if not title.strip() and rest:  # "Orientation 1 | Développer l'offre | 49": the title in the next cell
+                title = rest[0]
+            self.named_node(found.group("word"), found.group("num"), title)
             return
         # a status table's content: items of each column
-        if self.columns:
+        if self.ctx.columns:
             for i, content in filled:
-                status = self.columns.get(i) or (list(self.columns.values())[0] if len(self.columns) == 1 else None)
+                status = self.ctx.columns.get(i) or (
+                    list(self.ctx.columns.values())[0] if len(self.ctx.columns) == 1 else None
+                )
                 for line in content.split("\n"):
                     line = line.removeprefix("- ").strip()
                     if line and status:
                         self.add_action(line, status=status, where=block.where)
             return
         if status_heading(first):  # "Actions en continu" alone in a row
-            self.columns = {filled[0][0]: status_heading(first)}
+            self.ctx.columns = {filled[0][0]: status_heading(first)}
             return
-        if self.grid:
+        if self.ctx.grid:
             scale = self.scale_of(cells[0]) if cells and cells[0].strip() else None
             if scale:
-                self.scale = scale
+                self.ctx.scale = scale
             for i, content in filled:
                 if i == 0 and scale:
                     continue
-                period = self.grid.get(i)
+                period = self.ctx.grid.get(i)
                 for line in content.split("\n"):
                     line = line.removeprefix("- ").strip()
                     if line:
@@ -1145,8 +1007,8 @@ class Recogniser:
                 self.report.unplaced.append((where, title))
                 return
             action = self.add_action(title, where=where)
-        if self.scale:
-            action.setdefault("scale", self.scale)
+        if self.ctx.scale:
+            action.setdefault("scale", self.ctx.scale)
         if period:
             self.add_period(action, period)
 
@@ -1186,7 +1048,7 @@ class Recogniser:
             return
         if section in ("partnership", "partnership_to_approach"):
             default = "to_approach" if section == "partnership_to_approach" else None
-            self.role = self.partnership(action, lines, self.role or default if paragraphs else default)
+            self.ctx.role = self.partnership(action, lines, self.ctx.role or default if paragraphs else default)
             return
         if section == "indicators":
             kind = "quantitative"

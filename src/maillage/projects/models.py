@@ -47,6 +47,8 @@ class Project(models.Model):
         CENTRE_SOCIAL = "centre_social", _("Projet social de centre social")
         PEDT = "pedt", _("Projet éducatif de territoire (PEdT)")
         PMS = "pms", _("Cadre métropolitain (PMS)")
+        CLS = "cls", _("Contrat local de santé (CLS)")
+        CONTRAT_DE_VILLE = "contrat_de_ville", _("Contrat de ville")
         OTHER = "other", _("Autre")
 
     class State(models.TextChoices):

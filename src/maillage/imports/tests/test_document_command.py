@@ -100,7 +100,7 @@ def test_seed_evaluation_reaches_the_documented_scores():
     import import_eval
 
     for seed in sorted(SEEDS.glob("00*.txt")):
-        result = import_eval.evaluate(seed, 0.8)
+        result = import_eval.figures(import_eval.evaluate(seed, 0.8)["n"])
         prefix = seed.name[:3]
         for kind, reached in (("actions", REACHED), ("nodes", NODES), ("statuses", STATUSES)):
             if prefix in reached:
