@@ -150,6 +150,8 @@ def match_header(header) -> tuple[str, object] | None:
     key = normalise(raw)
     if not key:
         return None
+    if re.fullmatch(r"niveau \d", key):  # a level the sheet does not name: the review shows the project's
+        return "level", (int(key[-1]), raw)
     numbered = _LEVEL_NUMBERED.match(key)
     if numbered:
         name = raw.split(":", 1)[1].strip() if ":" in raw else raw

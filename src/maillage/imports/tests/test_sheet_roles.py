@@ -59,6 +59,7 @@ def test_headers_are_read_with_accents_case_plurals_synonyms_and_qualifiers(head
         ("Nom du pilote", None),  # "nom" is a title only on its own
         ("Couleur des partenaires", None),
         ("Axes", ("level", (None, "Axes"))),
+        ("Niveau 2", ("level", (2, "Niveau 2"))),  # unnamed: the review borrows the project's name
         ("Priorité", ("field", "priority")),
     ],
 )
