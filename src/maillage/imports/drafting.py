@@ -15,7 +15,7 @@ from maillage.actions.models import SECTIONS
 from maillage.interchange.validation import check
 
 from .lists import split_list, strong_items
-from .reading import Sheet, UnreadableFile
+from .reading import MAX_COLUMNS, Sheet, UnreadableFile
 from .words import PARTNER_COLUMNS, match_header, match_word, normalise, parse_date, years_in
 
 TREE_SHEET = "arborescence"
@@ -140,6 +140,11 @@ def build_draft(sheets: list[Sheet], *, slug: str, title: str, labels: dict | No
     """
     sheet, columns = pick_sheet(sheets)
     report = Report(sheet=sheet.name)
+    if sheet.dropped_columns:
+        report.warnings.append(
+            f"{sheet.dropped_columns} cellule(s) au-delà de la colonne {MAX_COLUMNS} non lue(s) : "
+            "rapprochez les colonnes utiles du début du tableau."
+        )
     extra = {name: {normalise(label): code for code, label in words.items()} for name, words in (labels or {}).items()}
     headers = sheet.rows[0]
     level_columns = []  # (column index, depth or None, name)
