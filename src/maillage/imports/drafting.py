@@ -460,7 +460,8 @@ class _Builder:
             self.themes.extend(theme[:255] for theme in themes if theme[:255] not in self.themes)
         partners = [{"partner": self.partner(name), "role": "lead"} for name in carriers[1:]]
         for column, role in PARTNER_COLUMNS.items():
-            partners += [p for p in self.action_partners(column, cells.get(column), number, role) if p not in partners]
+            partners += self.action_partners(column, cells.get(column), number, role)
+        partners = [dict(pair) for pair in dict.fromkeys(tuple(p.items()) for p in partners)]  # once per role
         if partners:
             action["partners"] = partners
         parent = _cell_text(cells.get("parent"))

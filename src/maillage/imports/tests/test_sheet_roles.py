@@ -273,3 +273,15 @@ def test_a_column_separated_by_semicolons_keeps_its_names_whole_everywhere(tmp_p
         "Centre social, quartier nord",
     ]
     assert _names(document, [second["lead_organisation"]]) == ["CAF"]
+
+
+@pytest.mark.django_db
+def test_a_name_written_twice_in_one_action_is_one_partner_per_role(tmp_path):
+    """Found by the fuzzing: "A, B, b" in « Structure pilote » gave « b » twice as a lead partner."""
+    rows = [["Atelier", "CCAS, CAF, caf", "CAF (pilote), Caf, CAF"]]
+    document, _report = read_spreadsheet(
+        _xlsx(tmp_path / "plan.xlsx", ["Intitulé", "Structure pilote", "Partenaires"], rows), slug="e", title="E"
+    )
+    assert check(document) == []
+    (action,) = document["actions"]
+    assert [(p["role"]) for p in action["partners"]] == ["lead", "operational"]
