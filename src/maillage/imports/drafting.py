@@ -14,11 +14,24 @@ from django.utils.text import slugify
 from maillage.actions.models import SECTIONS
 from maillage.interchange.validation import check
 
-from .reading import Sheet, UnreadableFile
-from .words import match_header, match_word, normalise, parse_date, years_in
+from .lists import split_list, strong_items
+from .reading import MAX_COLUMNS, Sheet, UnreadableFile
+from .words import PARTNER_COLUMNS, match_header, match_word, normalise, parse_date, years_in
 
-LIST_SEPARATOR = re.compile(r"\s*;\s*|\s*\n\s*")
 TREE_SHEET = "arborescence"
+ROLE_READ = {
+    "operational": "partenaire opérationnel",
+    "funder": "financeur",
+    "speaker": "intervenant",
+    "relay": "relais",
+    "to_approach": "à solliciter",
+}
+# Columns holding lists of names, split on commas, slashes and " et " too (``lists``), unless the
+# column already separates its names with ";" or line breaks (an export does).
+NAME_COLUMNS = ("leads", "lead_organisation", "themes", *PARTNER_COLUMNS)
+# Columns whose header may say a date but whose cells say otherwise (``_checked_roles``).
+DATE_COLUMNS = ("start_date", "end_date", "periods")
+YEAR_MARKS_EMPTY = {"", "non", "0", "-", "–", "—", "n", "no", "x non"}
 
 
 @dataclass
@@ -68,7 +81,8 @@ def _cell_text(value) -> str:
 
 
 def _items(value) -> list[str]:
-    return [item for item in (part.strip() for part in LIST_SEPARATOR.split(_cell_text(value))) if item]
+    """The items of a cell separated by ";" or line breaks (tree cells, periods)."""
+    return strong_items(_cell_text(value))
 
 
 _CODE = re.compile(r"^(\d+(?:\.\d+)*\.?|[A-Z]{1,3}\d+(?:\.\d+)*)\s+(.+)$", re.S)
@@ -131,9 +145,15 @@ def build_draft(sheets: list[Sheet], *, slug: str, title: str, labels: dict | No
     """
     sheet, columns = pick_sheet(sheets)
     report = Report(sheet=sheet.name)
+    if sheet.dropped_columns:
+        report.warnings.append(
+            f"{sheet.dropped_columns} cellule(s) au-delà de la colonne {MAX_COLUMNS} non lue(s) : "
+            "rapprochez les colonnes utiles du début du tableau."
+        )
     extra = {name: {normalise(label): code for code, label in words.items()} for name, words in (labels or {}).items()}
     headers = sheet.rows[0]
     level_columns = []  # (column index, depth or None, name)
+    year_columns = []  # (column index, year label): a grid of years, one mark per year the action runs
     field_columns: dict[str, int] = {}
     for index, header in enumerate(headers):
         found = columns.get(index)
@@ -142,7 +162,10 @@ def build_draft(sheets: list[Sheet], *, slug: str, title: str, labels: dict | No
                 report.unrecognised_columns.append(_cell_text(header))
             continue
         kind, value = found
-        if kind == "level" and any(normalise(name) == normalise(value[1]) for _, _, name in level_columns):
+        if kind == "year":
+            year_columns.append((index, value))
+            report.columns[_cell_text(header)] = f"année « {value} »"
+        elif kind == "level" and any(normalise(name) == normalise(value[1]) for _, _, name in level_columns):
             report.warnings.append(f"colonne « {_cell_text(header)} » en double : seule la première est lue.")
         elif kind == "level":
             level_columns.append((index, value[0], value[1]))
@@ -154,8 +177,10 @@ def build_draft(sheets: list[Sheet], *, slug: str, title: str, labels: dict | No
             report.columns[_cell_text(header)] = value
     level_columns.sort(key=lambda item: (item[1] if item[1] is not None else 99, item[0]))
     level_names = [name for _, _, name in level_columns]
+    _check_roles(sheet.rows[1:], field_columns, headers, report)
 
     builder = _Builder(report, extra, level_names)
+    builder.list_columns(sheet.rows[1:], field_columns)
     tree_sheet = next((s for s in sheets if normalise(s.name) == TREE_SHEET), None)
     if tree_sheet is not None and level_names:
         builder.read_tree(tree_sheet)
@@ -163,7 +188,8 @@ def build_draft(sheets: list[Sheet], *, slug: str, title: str, labels: dict | No
     for number, row in enumerate(sheet.rows[1:], start=2):
         cells = {name: (row[index] if index < len(row) else None) for name, index in field_columns.items()}
         levels = [_items(row[index]) if index < len(row) else [] for index, _, _ in level_columns]
-        builder.add_row(number, cells, levels)
+        years = [label for index, label in year_columns if index < len(row) and _marked(row[index])]
+        builder.add_row(number, cells, levels, years)
 
     if "territory" in field_columns and any(
         _cell_text(row[field_columns["territory"]]) for row in sheet.rows[1:] if len(row) > field_columns["territory"]
@@ -172,6 +198,34 @@ def build_draft(sheets: list[Sheet], *, slug: str, title: str, labels: dict | No
             "colonne « Territoire » lue mais non importée : rattachez les territoires dans l'application."
         )
     return builder.document(slug, title), report
+
+
+def _marked(value) -> bool:
+    """A cell of a year grid that says the action runs that year ("X", "oui", "✓", a date, a word)."""
+    return normalise(_cell_text(value)) not in YEAR_MARKS_EMPTY or _cell_text(value) in ("✓", "✔", "●", "•")
+
+
+def _is_dated(value) -> bool:
+    return parse_date(value) is not None or bool(years_in(_cell_text(value)))
+
+
+def _check_roles(rows: list[list], field_columns: dict[str, int], headers: list, report: Report) -> None:
+    """Columns whose header says a date or a period but whose cells are mostly prose ("Échéances :
+    lancement en septembre, bilan en juin") are read as the fiche's schedule instead; said in the report."""
+    for name in DATE_COLUMNS:
+        index = field_columns.get(name)
+        if index is None:
+            continue
+        values = [row[index] for row in rows if index < len(row) and _cell_text(row[index])]
+        dated = sum(1 for value in values if _is_dated(value))
+        if values and dated * 2 < len(values) and "schedule" not in field_columns:
+            del field_columns[name]
+            field_columns["schedule"] = index
+            header = _cell_text(headers[index])
+            report.columns[header] = "schedule"
+            report.warnings.append(
+                f"colonne « {header} » : peu de dates ({dated} sur {len(values)}), lue comme l'échéancier de la fiche."
+            )
 
 
 def ensure_valid(document: dict) -> None:
@@ -202,6 +256,27 @@ class _Builder:
         self.periods: dict[str, dict] = {}
         self.themes: list[str] = []
         self.years: list[int] = []
+        self.weak: dict[str, bool] = {}  # name column → split on commas, slashes and " et " too
+        self.whole_names: set[str] = set()  # names a column separated by ";" shows whole (folded)
+
+    def list_columns(self, rows: list[list], field_columns: dict[str, int]) -> None:
+        """How each column of names separates them: by ";" and line breaks (an export) — then its names
+        are known whole, and kept whole where another column writes them — or by commas and " et "."""
+        for name in NAME_COLUMNS:
+            index = field_columns.get(name)
+            if index is None:
+                continue
+            cells = [_cell_text(row[index]) for row in rows if index < len(row) and _cell_text(row[index])]
+            separated = any(len(strong_items(cell)) > 1 for cell in cells)
+            self.weak[name] = not separated
+            if separated:
+                self.whole_names.update(normalise(item) for cell in cells for item in strong_items(cell))
+
+    def names(self, column: str, value) -> list[str]:
+        text = _cell_text(value)
+        if not self.weak.get(column, True):
+            return strong_items(text)
+        return split_list(text, self.whole_names)
 
     # The tree
     def node(self, path: tuple[str, ...], depth: int | None = None) -> dict:
@@ -320,7 +395,7 @@ class _Builder:
         return code
 
     # Actions
-    def add_row(self, number: int, cells: dict, levels: list[list[str]]) -> None:
+    def add_row(self, number: int, cells: dict, levels: list[list[str]], years: list[str] = ()) -> None:
         title = _cell_text(cells.get("title"))
         if not title:  # empty rows were dropped when reading: this one has something, but no action
             self.report.unused_rows.append((number, "pas d'intitulé d'action"))
@@ -356,7 +431,7 @@ class _Builder:
         if scale:
             action["scale"] = scale
         periods = []
-        for label in _items(cells.get("periods")):
+        for label in [*_items(cells.get("periods")), *years]:
             found = self.period(label, number)
             if found and found not in periods:
                 periods.append(found)
@@ -375,20 +450,23 @@ class _Builder:
             text = _cell_text(cells.get(name))
             if text:
                 action[name] = text
-        leads = [self.person(name) for name in _items(cells.get("leads"))]
+        leads = [self.person(name) for name in self.names("leads", cells.get("leads"))]
         if leads:
             action["leads"] = list(dict.fromkeys(leads))
-        lead_organisation = _cell_text(cells.get("lead_organisation"))
-        if lead_organisation:
-            action["lead_organisation"] = self.partner(lead_organisation)
+        carriers = self.names("lead_organisation", cells.get("lead_organisation"))
+        if carriers:  # the first carries it; the others lead with it ("CCAS et Centre social")
+            action["lead_organisation"] = self.partner(carriers[0])
         elected = _cell_text(cells.get("elected_referent"))
         if elected:
             action["elected_referent"] = self.person(elected, elected=True)
-        themes = list(dict.fromkeys(_items(cells.get("themes"))))
+        themes = list(dict.fromkeys(self.names("themes", cells.get("themes"))))
         if themes:
             action["themes"] = [theme[:255] for theme in themes]
             self.themes.extend(theme[:255] for theme in themes if theme[:255] not in self.themes)
-        partners = self.action_partners(cells.get("partners"), number)
+        partners = [{"partner": self.partner(name), "role": "lead"} for name in carriers[1:]]
+        for column, role in PARTNER_COLUMNS.items():
+            partners += self.action_partners(column, cells.get(column), number, role)
+        partners = [dict(pair) for pair in dict.fromkeys(tuple(p.items()) for p in partners)]  # once per role
         if partners:
             action["partners"] = partners
         parent = _cell_text(cells.get("parent"))
@@ -407,19 +485,20 @@ class _Builder:
                 node["actions"].append(ref)
         self.actions.append(action)
 
-    def action_partners(self, value, number: int) -> list[dict]:
-        """ "CAF (Financeur) ; Mission locale (Partenaire opérationnel)": a name, its role in parentheses."""
+    def action_partners(self, column: str, value, number: int, default: str) -> list[dict]:
+        """ "CAF (Financeur) ; Mission locale (Partenaire opérationnel)": a name, its role in parentheses,
+        else the column's (``default``: "Financeurs" are funders)."""
         partners, seen = [], set()
-        for item in _items(value):
+        for item in self.names(column, value):
             found = re.match(r"^(.*?)\s*\(([^()]*)\)\s*$", item)
             name, role_text = (found.group(1), found.group(2)) if found else (item, "")
             role = match_word("role", role_text, self.extra.get("role")) if role_text else None
             if role is None:
                 if role_text:
                     self.report.warnings.append(
-                        f"ligne {number} : rôle « {role_text} » de « {name} » non reconnu (lu partenaire opérationnel)."
+                        f"ligne {number} : rôle « {role_text} » de « {name} » non reconnu (lu {ROLE_READ[default]})."
                     )
-                role = "operational"
+                role = default
             key = self.partner(name)
             if (key, role) not in seen:
                 seen.add((key, role))

@@ -8,7 +8,9 @@ prefix, and refuses the file with a French message naming its setting:
   compression ratio of every member over 1 Mo, and no DTD in any XML part (OOXML and ODF never need
   one: a ``<!DOCTYPE`` is an entity bomb or an external entity);
 - PDF: every stream inflated with a bounded output (a stream alone, and all of them together);
-- spreadsheets: the number of rows (counted while reading, the reader stops at the limit).
+- spreadsheets: the number of rows with content, and of row elements of any kind (a sheet of a
+  million empty rows), counted while reading; the reader stops at the limit. Rows and columns a file
+  skips or repeats are never written out (``reading``).
 
 The zip module never returns more than a member's declared size (and checks its CRC), so the declared
 sizes bound what python-docx, odfpy and openpyxl read. The reader also runs in a child process with a
@@ -191,6 +193,18 @@ def too_many_rows(name: str, limit: int | None = None) -> UnreadableFile:
         _(
             "« %(name)s » compte plus de %(limit)d lignes, au-delà de la limite (réglage MAILLAGE_IMPORT_MAX_ROWS) : "
             "découpez le tableau, ou demandez à l'administration de relever la limite."
+        )
+        % {"name": name, "limit": limit}
+    )
+
+
+def too_many_row_elements(name: str, limit: int) -> UnreadableFile:
+    """A sheet of mostly empty rows (a million of them, say): refused on what it holds, not on its weight."""
+    return UnreadableFile(
+        _(
+            "« %(name)s » compte plus de %(limit)d lignes, vides pour la plupart, au-delà de la limite "
+            "(réglage MAILLAGE_IMPORT_MAX_ROWS) : supprimez les lignes vides sous le tableau, puis importez-le "
+            "de nouveau."
         )
         % {"name": name, "limit": limit}
     )

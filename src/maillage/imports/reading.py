@@ -10,6 +10,7 @@ an English exception name.
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ class UnreadableFile(Exception):
 class Sheet:
     name: str
     rows: list[list]  # the first row holds the headers
+    dropped_columns: int = 0  # cells beyond ``MAX_COLUMNS`` with a value, not read
 
 
 def max_bytes() -> int:
@@ -65,6 +67,13 @@ def damaged(name: str, error: Exception) -> UnreadableFile:
     return UnreadableFile(f"« {name} » est endommagé ou incomplet : impossible de l'ouvrir ({why(error)}).")
 
 
+def protected(name: str) -> UnreadableFile:
+    return UnreadableFile(
+        f"« {name} » est protégé par un mot de passe (classeur chiffré) : "
+        "enregistrez-le sans mot de passe puis importez-le de nouveau."
+    )
+
+
 def read_sheets(path: Path, name: str | None = None) -> list[Sheet]:
     """Every sheet of the file, trimmed of empty rows and trailing empty cells; ``name`` (the person's file
     name, default the path's) is the one the messages show."""
@@ -87,10 +96,7 @@ def read_sheets(path: Path, name: str | None = None) -> list[Sheet]:
         sheets = [_csv_sheet(data, name)]
     else:
         if data.startswith(OLE_HEADER):
-            raise UnreadableFile(
-                f"« {name} » est protégé par un mot de passe (classeur chiffré) : "
-                "enregistrez-le sans mot de passe puis importez-le de nouveau."
-            )
+            raise protected(name)
         if not data.startswith(b"PK"):
             raise UnreadableFile(f"« {name} » n'est pas un classeur {suffix[1:].upper()} (contenu non reconnu).")
         try:
@@ -105,13 +111,25 @@ def read_sheets(path: Path, name: str | None = None) -> list[Sheet]:
     return sheets
 
 
-class _RowBudget:
-    """Rows read so far, every sheet together; past ``MAILLAGE_IMPORT_MAX_ROWS`` the reading stops."""
+MAX_COLUMNS = 1000  # cells further right are dropped (said in the report): no plan needs more
+EMPTY_ROWS_FACTOR = 5  # a sheet may hold this many times the row limit in row elements, empty ones too
 
-    def __init__(self, name: str):
+
+@dataclass
+class _RowBudget:
+    """Rows read so far, every sheet together: past ``MAILLAGE_IMPORT_MAX_ROWS`` rows with content, or
+    ``EMPTY_ROWS_FACTOR`` times as many row elements of the file (empty ones too: a sheet of a million
+    empty rows), the reading stops with a French message. Rows a file skips or repeats cost nothing."""
+
+    name: str
+    limit: int = 0
+    left: int = 0
+    elements: int = 0
+
+    def __post_init__(self):
         from .limits import max_rows
 
-        self.name, self.left, self.limit = name, max_rows(), max_rows()
+        self.limit = self.left = max_rows()
 
     def take(self, count: int = 1) -> None:
         from .limits import too_many_rows
@@ -119,6 +137,13 @@ class _RowBudget:
         self.left -= count
         if self.left < 0:
             raise too_many_rows(self.name, self.limit)
+
+    def element(self) -> None:
+        from .limits import too_many_row_elements
+
+        self.elements += 1
+        if self.elements > self.limit * EMPTY_ROWS_FACTOR:
+            raise too_many_row_elements(self.name, self.limit * EMPTY_ROWS_FACTOR)
 
 
 def _opened_zip(data: bytes, name: str) -> zipfile.ZipFile:
@@ -129,13 +154,15 @@ def _opened_zip(data: bytes, name: str) -> zipfile.ZipFile:
     return archive
 
 
-def _trimmed(rows, budget: "_RowBudget | None" = None) -> list[list]:
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _trimmed(rows) -> list[list]:
     kept = []
     for row in rows:
-        if budget is not None:
-            budget.take()
         cells = list(row)
-        while cells and (cells[-1] is None or (isinstance(cells[-1], str) and not cells[-1].strip())):
+        while cells and _blank(cells[-1]):
             cells.pop()
         if cells:
             kept.append(cells)
@@ -143,60 +170,198 @@ def _trimmed(rows, budget: "_RowBudget | None" = None) -> list[list]:
 
 
 def _xlsx_sheets(data: bytes, name: str) -> list[Sheet]:
+    """Each worksheet read row element by row element (openpyxl's streaming parser, which converts
+    dates by their number format): rows and columns a sheet skips are never made up, so a file whose
+    one cell sits at XFD1048576 costs what it weighs."""
     from openpyxl import load_workbook
+    from openpyxl.worksheet._reader import WorkSheetParser
 
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise zipfile.BadZipFile("not a zip")
-    _opened_zip(data, name).close()
     budget = _RowBudget(name)
+    with _opened_zip(data, name) as archive:
+        _count_row_elements(archive, budget)
+    budget.elements = 0
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    sheets = []
     try:
-        return [
-            Sheet(sheet.title, _trimmed(sheet.iter_rows(values_only=True), budget)) for sheet in workbook.worksheets
-        ]
+        for worksheet in workbook.worksheets:
+            if not hasattr(worksheet, "_get_source"):  # a chart sheet: no cells
+                continue
+            dropped = 0
+            rows = []
+            with worksheet._get_source() as source:
+                parser = WorkSheetParser(
+                    source,
+                    worksheet._shared_strings,
+                    data_only=True,
+                    epoch=workbook.epoch,
+                    date_formats=workbook._date_formats,
+                    timedelta_formats=workbook._timedelta_formats,
+                )
+                for _index, cells in parser.parse():
+                    budget.element()
+                    row: list = []
+                    for cell in cells:
+                        column, value = cell["column"], cell["value"]
+                        if _blank(value):
+                            continue
+                        if column > MAX_COLUMNS:
+                            dropped += 1
+                            continue
+                        row.extend([None] * (column - 1 - len(row)))
+                        row.append(value)
+                    if row:
+                        budget.take()
+                        rows.append(row)
+            sheets.append(Sheet(worksheet.title, rows, dropped))
     finally:
         workbook.close()
-
-
-def _ods_sheets(data: bytes, name: str) -> list[Sheet]:
-    from odf.namespaces import TABLENS
-    from odf.opendocument import load
-    from odf.table import Table, TableCell, TableRow
-    from odf.text import P
-
-    _opened_zip(data, name).close()
-    budget = _RowBudget(name)
-    document = load(io.BytesIO(data))
-    sheets = []
-    for table in document.spreadsheet.getElementsByType(Table):
-        rows = []
-        for row in table.getElementsByType(TableRow):
-            cells = []
-            for cell in row.getElementsByType(TableCell):
-                repeat = int(cell.attributes.get((TABLENS, "number-columns-repeated"), 1) or 1)
-                value = _ods_value(cell, P)
-                cells.extend([value] * min(repeat, 200))
-            repeat_rows = int(row.attributes.get((TABLENS, "number-rows-repeated"), 1) or 1)
-            copies = 1 if not any(cells) else min(repeat_rows, 10000)
-            budget.take(copies if any(cells) else 0)
-            rows.extend([cells] * copies)
-        sheets.append(Sheet(str(table.getAttribute("name")), _trimmed(rows)))
     return sheets
 
 
-def _ods_value(cell, paragraph):
-    from odf.namespaces import OFFICENS
+_ROW_TAG = re.compile(rb"<(?:[\w.-]{1,10}:)?row[\s>/]")  # at most 16 bytes
+_OVERLAP = 16
 
-    kind = cell.attributes.get((OFFICENS, "value-type"))
-    if kind == "date":
-        return cell.attributes.get((OFFICENS, "date-value"))[:10]
-    if kind in ("float", "currency", "percentage"):
-        number = float(cell.attributes.get((OFFICENS, "value")))
-        return int(number) if number.is_integer() else number
-    return "\n".join(_text(p) for p in cell.getElementsByType(paragraph)) or None
+
+def _count_row_elements(archive: zipfile.ZipFile, budget: "_RowBudget") -> None:
+    """Count the row elements of every worksheet by scanning its bytes, before openpyxl opens the
+    workbook: openpyxl parses a whole sheet that has no dimension to size it (23 s for a million
+    empty rows), so a sheet of too many rows is refused here, in a fraction of a second."""
+    for member in archive.infolist():
+        if not re.match(r"xl/worksheets/[^/]+\.xml$", member.filename):
+            continue
+        block = b""
+        with archive.open(member) as part:
+            while True:
+                chunk = part.read(1024 * 1024)
+                block += chunk
+                safe = len(block) - _OVERLAP if chunk else len(block)  # a tag that may go on is kept
+                for found in _ROW_TAG.finditer(block):
+                    if found.start() >= safe:
+                        break
+                    budget.element()
+                if not chunk:
+                    break
+                block = block[max(safe, 0) :]
+
+
+_ODF = {
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+}
+
+
+def _odf(prefix: str, local: str) -> str:
+    return f"{{{_ODF[prefix]}}}{local}"
+
+
+TABLE, ROW = _odf("table", "table"), _odf("table", "table-row")
+CELLS = {_odf("table", "table-cell"), _odf("table", "covered-table-cell")}
+PARAGRAPHS = {_odf("text", "p"), _odf("text", "h")}
+ANNOTATION = _odf("office", "annotation")
+ROWS_REPEATED, COLUMNS_REPEATED = _odf("table", "number-rows-repeated"), _odf("table", "number-columns-repeated")
+VALUE_TYPE, VALUE, DATE_VALUE = _odf("office", "value-type"), _odf("office", "value"), _odf("office", "date-value")
+SPACE, TAB, LINE_BREAK = _odf("text", "s"), _odf("text", "tab"), _odf("text", "line-break")
+
+
+def _ods_sheets(data: bytes, name: str) -> list[Sheet]:
+    """The spreadsheet's content.xml read as a stream (one row in memory at a time, never a DOM of the
+    whole file): a row repeated a million times is one row, a cell repeated across 16,384 columns is
+    only written out up to the last cell with a value. The zip check has already refused any DTD."""
+    import xml.etree.ElementTree as ElementTree
+
+    archive = _opened_zip(data, name)
+    if "META-INF/manifest.xml" in archive.namelist():
+        with archive.open("META-INF/manifest.xml") as manifest:
+            if b"encryption-data" in manifest.read(1024 * 1024):  # LibreOffice's "save with password"
+                raise protected(name)
+    budget = _RowBudget(name)
+    sheets: list[Sheet] = []
+    stack: list = []
+    try:
+        with archive.open("content.xml") as content:
+            for event, element in ElementTree.iterparse(content, events=("start", "end")):
+                if event == "start":
+                    stack.append(element)
+                    if element.tag == TABLE and not any(e.tag == TABLE for e in stack[:-1]):
+                        sheets.append(Sheet(str(element.get(_odf("table", "name")) or ""), []))
+                    continue
+                stack.pop()
+                if element.tag == ROW and sheets and not any(e.tag == ROW for e in stack):
+                    budget.element()
+                    _ods_row(element, sheets[-1], budget)
+                    if stack:
+                        stack[-1].remove(element)  # the parsed rows do not pile up under their table
+    finally:
+        archive.close()
+    return sheets
+
+
+def _repeat(element, attribute: str) -> int:
+    try:
+        return max(1, int(element.get(attribute) or 1))
+    except ValueError:
+        return 1
+
+
+def _ods_row(element, sheet: Sheet, budget: "_RowBudget") -> None:
+    row: list = []
+    pending = 0  # empty cells not yet written: only written when a cell with a value follows
+    for cell in element:
+        if cell.tag not in CELLS:
+            continue
+        value, repeat = _ods_value(cell), _repeat(cell, COLUMNS_REPEATED)
+        if _blank(value):
+            pending += repeat
+            continue
+        room = MAX_COLUMNS - len(row) - pending
+        if room <= 0:
+            sheet.dropped_columns += repeat
+            continue
+        row.extend([None] * pending)
+        pending = 0
+        row.extend([value] * min(repeat, room))
+        sheet.dropped_columns += max(0, repeat - room)
+    if not row:
+        return
+    copies = _repeat(element, ROWS_REPEATED)
+    budget.take(min(copies, budget.left + 1))
+    sheet.rows.extend(list(row) for _ in range(copies))
+
+
+def _ods_value(cell):
+    kind = cell.get(VALUE_TYPE)
+    if kind == "date" and cell.get(DATE_VALUE):
+        return cell.get(DATE_VALUE)[:10]
+    if kind in ("float", "currency", "percentage") and cell.get(VALUE) is not None:
+        try:
+            number = float(cell.get(VALUE))
+        except ValueError:
+            number = None
+        if number is not None and number == number and abs(number) != float("inf"):
+            return int(number) if number.is_integer() else number
+    return "\n".join(_element_text(p) for p in cell if p.tag in PARAGRAPHS) or None
+
+
+def _element_text(node) -> str:
+    parts = [node.text or ""]
+    for child in node:
+        if child.tag == SPACE:
+            parts.append(" " * min(_repeat(child, _odf("text", "c")), 1000))
+        elif child.tag == TAB:
+            parts.append("\t")
+        elif child.tag == LINE_BREAK:
+            parts.append("\n")
+        elif child.tag != ANNOTATION:
+            parts.append(_element_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def _text(node) -> str:
+    """The text of an odfpy node, spaces, tabs and line breaks included (the ODT reader's)."""
     parts = []
     for child in node.childNodes:
         if child.nodeType == child.TEXT_NODE:
@@ -233,5 +398,7 @@ def _csv_sheet(data: bytes, name: str) -> Sheet:
 
 def _counted(rows, budget: _RowBudget):
     for row in rows:
-        budget.take()
+        budget.element()
+        if any(cell.strip() for cell in row):
+            budget.take()
         yield row

@@ -5,10 +5,16 @@ be a valid document (``check``), else nothing changes and the French reason is r
 named by their path in the tree ("0", "0.2", "0.2.1"), because a draft's nodes need not have keys.
 """
 
+import re
+
 from django.utils.translation import gettext as _
 
 from maillage.actions.models import SECTIONS
+from maillage.french import normalise
 from maillage.interchange.validation import check
+
+# The name a reader gives a level the document does not name ("Niveau 2"): not the document's word.
+_PLACEHOLDER = re.compile(r"^niveau \d+$")
 
 
 class ReviewError(ValueError):
@@ -81,6 +87,25 @@ def rename_level(document: dict, old: str, new: str) -> dict:
         if node.get("level") == old:
             node["level"] = new
     return _checked(document)
+
+
+def is_placeholder(name: str) -> bool:
+    return not normalise(name) or bool(_PLACEHOLDER.match(normalise(name)))
+
+
+def level_labels(document: dict, project_levels: list[str] = ()) -> dict[str, str]:
+    """Each level of the draft → the word the review shows for it: the document's own ("Axe",
+    "Orientation") as the reader kept it; for a level the document does not name, the project's name
+    at that depth (a draft merged into a project), else "Niveau N" in the person's language."""
+    labels = {}
+    for depth, name in enumerate(document.get("levels", []), start=1):
+        if not is_placeholder(name):
+            labels[name] = name
+        elif depth <= len(project_levels) and not is_placeholder(project_levels[depth - 1]):
+            labels[name] = project_levels[depth - 1]
+        else:
+            labels[name] = _("Niveau %(depth)d") % {"depth": depth}
+    return labels
 
 
 def _unplace(document: dict, ref: str) -> None:

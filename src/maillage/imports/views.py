@@ -134,8 +134,15 @@ def review_page(request, pk):
             len(run.report.get("unplaced", [])) + len(run.report.get("unused_rows", []))
         )
     if run.status in (ImportRun.Status.READY, ImportRun.Status.SAVED) and run.draft:
-        context.update(_draft_context(run.draft))
+        context.update(_draft_context(run.draft, _project_levels(run)))
     return render(request, "imports/review.html", context)
+
+
+def _project_levels(run: ImportRun) -> list[str]:
+    """The level names of the project the draft completes, by depth ("" where it has none; nothing for
+    a new project)."""
+    names = dict(run.into.levels.values_list("depth", "name")) if run.into else {}
+    return [names.get(depth, "") for depth in range(1, max(names, default=0) + 1)]
 
 
 # The review page shows this many actions and nodes at most: a 20,000-row sheet still gives a page that
@@ -144,8 +151,9 @@ SHOWN_ACTIONS = 300
 SHOWN_NODES = 300
 
 
-def _draft_context(draft: dict) -> dict:
+def _draft_context(draft: dict, project_levels: list[str] = ()) -> dict:
     actions = {action["ref"]: action for action in draft.get("actions", [])}
+    labels = review.level_labels(draft, project_levels)
     statuses = dict(Action.Status.choices)
     budget = [SHOWN_ACTIONS]
     shown: list[dict] = []
@@ -165,7 +173,10 @@ def _draft_context(draft: dict) -> dict:
     for path, node, depth in review.walk_nodes(draft.get("nodes", [])):
         node_count += 1
         if len(nodes) < SHOWN_NODES:
-            nodes.append({"path": path, "node": node, "depth": depth, "actions": take(node.get("actions", []))})
+            level = labels.get(node.get("level"), node.get("level"))
+            nodes.append(
+                {"path": path, "node": node, "depth": depth, "level": level, "actions": take(node.get("actions", []))}
+            )
     placed = review.placed_refs(draft)
     unplaced = take(a["ref"] for a in draft.get("actions", []) if a["ref"] not in placed and not a.get("parent"))
     for action in shown:
@@ -174,7 +185,7 @@ def _draft_context(draft: dict) -> dict:
     return {
         "nodes": nodes,
         "unplaced": unplaced,
-        "levels": draft.get("levels", []),
+        "levels": list(labels.items()),
         "counts": {"nodes": node_count, "actions": len(actions), "partners": len(draft.get("partners", []))},
         "hidden": {"nodes": node_count - len(nodes), "actions": len(actions) - len({a["ref"] for a in shown})},
     }
@@ -191,10 +202,14 @@ def action_tools(request, pk, ref):
     except review.ReviewError as error:
         messages.error(request, str(error))
         return redirect("import-review", run.pk)
+    labels = review.level_labels(run.draft, _project_levels(run))
     context = {
         "run": run,
         "action": action,
-        "nodes": [(path, node, depth) for path, node, depth in review.walk_nodes(run.draft.get("nodes", []))],
+        "nodes": [
+            (path, node, labels.get(node.get("level"), node.get("level")))
+            for path, node, _depth in review.walk_nodes(run.draft.get("nodes", []))
+        ],
         "others": [a for a in run.draft.get("actions", []) if a["ref"] != ref],
         "current_paths": {
             path for path, node, _d in review.walk_nodes(run.draft.get("nodes", [])) if ref in node.get("actions", [])

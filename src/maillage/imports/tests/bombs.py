@@ -188,3 +188,81 @@ def write(folder: Path, name: str, data: bytes) -> Path:
     path = Path(folder) / name
     path.write_bytes(data)
     return path
+
+
+# --- sheets that weigh little and hold a lot: empty rows, far cells -------------------------------------
+
+XLSX_HEAD = '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+XLSX_TITLE_ROWS = (
+    '<row r="1"><c r="A1" t="inlineStr"><is><t>Intitulé</t></is></c></row>'
+    '<row r="2"><c r="A2" t="inlineStr"><is><t>Une action</t></is></c></row>'
+)
+ODS_HEAD = (
+    f'<?xml version="1.0"?><office:document-content {ODF_NS}><office:body><office:spreadsheet>'
+    '<table:table table:name="Actions">'
+)
+ODS_TITLE_ROWS = (
+    '<table:table-row><table:table-cell office:value-type="string"><text:p>Intitulé</text:p></table:table-cell>'
+    '</table:table-row><table:table-row><table:table-cell office:value-type="string"><text:p>Une action</text:p>'
+    "</table:table-cell></table:table-row>"
+)
+ODS_TAIL = "</table:table></office:spreadsheet></office:body></office:document-content>"
+
+
+def _sheet_file(suffix: str, parts) -> bytes:
+    """An XLSX or ODS whose main part is written from ``parts`` (strings), piece by piece."""
+    members, main = _skeleton(suffix)
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as archive:
+        if "mimetype" in members:
+            archive.writestr("mimetype", members.pop("mimetype"), compress_type=zipfile.ZIP_STORED)
+        for name, text in members.items():
+            archive.writestr(name, text)
+        with archive.open(main, "w", force_zip64=True) as member:
+            for part in parts:
+                member.write(part.encode())
+    return data.getvalue()
+
+
+def empty_rows(suffix: str, count: int = 1_000_000) -> bytes:
+    """A title, one action, then ``count`` empty row elements (each its own, not one repeated row)."""
+    if suffix == ".xlsx":
+
+        def parts():
+            yield XLSX_HEAD + "<sheetData>" + XLSX_TITLE_ROWS
+            for start in range(3, count + 3, 10_000):
+                yield "".join(f'<row r="{i}"><c r="A{i}"/></row>' for i in range(start, min(start + 10_000, count + 3)))
+            yield "</sheetData></worksheet>"
+
+        return _sheet_file(suffix, parts())
+    row = "<table:table-row><table:table-cell/></table:table-row>"
+    return _sheet_file(
+        suffix, [ODS_HEAD, ODS_TITLE_ROWS, *(row * min(10_000, count - s) for s in range(0, count, 10_000)), ODS_TAIL]
+    )
+
+
+def far_corner_xlsx() -> bytes:
+    """1.5 Ko: a title, one action, and one cell at XFD1048576 under a dimension of the whole grid."""
+    far = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    return _sheet_file(
+        ".xlsx",
+        [
+            XLSX_HEAD
+            + '<dimension ref="A1:XFD1048576"/><sheetData>'
+            + XLSX_TITLE_ROWS
+            + far
+            + "</sheetData></worksheet>"
+        ],
+    )
+
+
+def repeated_ods(value: bool, rows: int = 1_048_574, columns: int = 16_384) -> bytes:
+    """The whole grid in one row element, repeated: empty (as LibreOffice writes below a table), or a value."""
+    cell = (
+        f'<table:table-cell office:value-type="string" table:number-columns-repeated="{columns}">'
+        "<text:p>x</text:p></table:table-cell>"
+        if value
+        else f'<table:table-cell table:number-columns-repeated="{columns}"/>'
+    )
+    row = f'<table:table-row table:number-rows-repeated="{rows}">{cell}</table:table-row>'
+    return _sheet_file(".ods", [ODS_HEAD, ODS_TITLE_ROWS, row, ODS_TAIL])

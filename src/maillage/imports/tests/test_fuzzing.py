@@ -22,7 +22,10 @@ from maillage.imports.spreadsheet import read_spreadsheet
 from maillage.imports.template import columns, template_xlsx
 from maillage.interchange.validation import check
 
-HEADERS = [header for header, _help in columns()]
+# The template's headers, and headers of other shapes (issue 17: synonyms, partner roles, year grids).
+HEADERS = [header for header, _help in columns()] + [
+    "Échéance", "Porteur", "Financeurs", "Pilote(s)", "Axes", "Niveau 2", "2025", "2026-2027", "Date de fin prévue",
+]  # fmt: skip
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 CELLS = st.one_of(
@@ -33,6 +36,8 @@ CELLS = st.one_of(
     st.sampled_from(["31/12/2025", "2025-02-30", "1/1/1", "00/00/0000", "12,50", "1 000 €", "-3", "1e308"]),
     st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2100, 12, 31)).map(str),
     st.integers(min_value=3000, max_value=5000).map(lambda size: "x" * size),
+    st.sampled_from(["CAF, Mairie", "CAF et Mairie (financeur)", "A, B, b", "CAF/Ville ; CCAS", "X", "oui"]),
+    st.sampled_from(["juin 2025", "T2 2025", "fin 2026", "2024-2026", "2e semestre 2025", "31 février 2025"]),
 )
 
 
