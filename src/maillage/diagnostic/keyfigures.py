@@ -95,7 +95,7 @@ class KeyFigureGridForm(forms.Form):
                 max_length=KeyFigureRow._meta.get_field("indicator").max_length,
                 required=False,
                 initial=row.indicator if row else "",
-                widget=forms.TextInput(attrs={"class": "fr-input"}),
+                widget=forms.Textarea(attrs={"class": "fr-input", "rows": 2}),
             )
             self.fields[f"row-{row_key}-unit"] = forms.CharField(
                 label=_("Unité de la ligne %(n)s") % {"n": number},
