@@ -105,3 +105,9 @@ class KeyFigureTableForm(ProjectModelForm):
     class Meta:
         model = KeyFigureTable
         fields = ["title", "source", "year"]
+
+    def clean_year(self):
+        year = self.cleaned_data.get("year")
+        if year is not None and not 1800 <= year <= 2200:
+            raise forms.ValidationError(_("Une année de quatre chiffres, comme « 2019 »."))
+        return year

@@ -47,7 +47,7 @@ class KeyFigureGridForm(forms.Form):
     """The table's grid. Fields are named by column and row keys: a pk for what exists, ``n1``, ``n2``…
     for the blank ones; ``cell-<row>-<column>`` for a cell."""
 
-    stamp = forms.CharField(widget=forms.HiddenInput)
+    stamp = forms.CharField(widget=forms.HiddenInput, required=False)  # missing: as stale as a wrong one
     error_css_class = "fr-input-group--error"
 
     def __init__(self, data=None, *, table: KeyFigureTable, territories: list[Territory]):
@@ -148,7 +148,7 @@ class KeyFigureGridForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("stamp") and cleaned["stamp"] != self.current_stamp:
+        if cleaned.get("stamp") != self.current_stamp:
             raise forms.ValidationError(
                 _(
                     "Ce tableau a été enregistré par quelqu’un d’autre depuis que vous l’avez ouvert. "

@@ -174,6 +174,16 @@ def test_bad_grids_are_refused_in_french_and_change_nothing(client, change, erro
     assert not Territory.objects.filter(name="Autre").exists()
 
 
+def test_a_table_with_a_wrong_year_is_refused(client):
+    project = project_with_network()
+    login_as(client, project, "coordinator")
+    response = client.post(reverse("tableau-create", args=[project.slug]), {"title": "Population", "year": "19"})
+    assert "Une année de quatre chiffres, comme « 2019 »." in response.content.decode()
+    response = client.post(reverse("tableau-create", args=[project.slug]), {"title": "", "year": "2019"})
+    assert "Ce champ est obligatoire." in response.content.decode()
+    assert not KeyFigureTable.objects.filter(project=project).exists()
+
+
 def test_the_second_of_two_editors_is_refused(client):
     project = project_with_network()
     table, columns, rows = _table(project)
@@ -186,6 +196,8 @@ def test_the_second_of_two_editors_is_refused(client):
     response = client.post(url, second)
     refused = response.content.decode()
     assert "Ce tableau a été enregistré par quelqu’un d’autre depuis que vous l’avez ouvert." in refused
+    del second["stamp"]  # a form without its fingerprint is as stale
+    assert "Ce tableau a été enregistré par quelqu’un" in client.post(url, second).content.decode()
     assert _grid(table)[1] == [("Part des moins de 25 ans", "%", ["40%", "31%"])]
 
 
