@@ -180,6 +180,7 @@ def action_detail(request, project, ref):
         "periods",
         "themes",
         "children",
+        "programmes",
         Prefetch("leads", queryset=Person.objects.select_related("organisation")),
         Prefetch("partner_roles", queryset=ActionPartner.objects.select_related("organisation")),
         Prefetch("budget_lines", queryset=BudgetLine.objects.select_related("funder")),

@@ -92,11 +92,14 @@ def _axe_line(where: str, impact: str, rule: dict) -> str:
 def assert_nothing_private(page):
     """No edit control, no member page, no e-mail address, no phone link on a public page."""
     main = page.get_by_role("main")
-    expect(main.locator("form, button, input, textarea, select")).to_have_count(0)
+    # The tree diagram's zoom (three radio buttons, documents/_tree_diagram.html) changes the view only.
+    expect(main.locator("form, button, input:not([name='tree-zoom']), textarea, select")).to_have_count(0)
     expect(main.get_by_role("link", name=re.compile("modifier|supprimer|ajouter", re.I))).to_have_count(0)
-    # The documents page of a published plan is public: it gives visitors the documents without personal data.
+    # The documents page of a published plan is public: it gives visitors the documents without personal data;
+    # so is the tree diagram the public plan opens on its own (« Ouvrir le schéma seul »).
     private_links = page.locator(
-        "a[href^='/projets/']:not([href$='/documents/']), a[href^='/admin/'], a[href^='mailto:'], a[href^='tel:']"
+        "a[href^='/projets/']:not([href$='/documents/']):not([href$='/documents/telecharger/?document=tree&format=svg']),"
+        " a[href^='/admin/'], a[href^='mailto:'], a[href^='tel:']"
     )
     expect(private_links).to_have_count(0)
     address = EMAIL.search(page.content())

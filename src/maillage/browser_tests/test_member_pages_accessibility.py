@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from maillage.actions.models import Action
+from maillage.diagnostic.models import KeyFigureTable
 
 from .steps import at_phone_width, axe_check, login, screenshot
 
@@ -14,6 +15,7 @@ SLUG = "clermont-sud"
 def member_pages(project):
     action = Action.objects.filter(project=project, parent__isnull=True).order_by("position").first()
     base = f"/projets/{project.slug}"
+    table = KeyFigureTable.objects.filter(project=project).order_by("position", "pk").first()
     return {
         "dashboard": (f"{base}/", project.title),
         "tree": (f"{base}/arbre/", "Arborescence"),
@@ -23,6 +25,10 @@ def member_pages(project):
         "partners": (f"{base}/partenaires/", "L’annuaire des partenaires"),
         "governance": (f"{base}/gouvernance/", "La gouvernance du projet"),
         "diagnostic": (f"{base}/diagnostic/", "Le diagnostic partagé"),
+        "key-figures": (
+            f"{base}/diagnostic/chiffres-cles/{table.pk}/valeurs/",
+            f"Les valeurs du tableau « {table.title} »",
+        ),
         "import": ("/importer/", "Importer un plan existant"),
     }
 

@@ -75,3 +75,31 @@ def test_public_pages_pass_the_accessibility_check(page, width):
         axe_check(page, f"{name}-{width}")
         if width == "phone":  # the desktop ones are taken by the journey above
             screenshot(page, f"{name}-phone")
+
+
+def test_the_tree_diagram_is_readable_and_zooms(page, demo_db):
+    """Issue 15 item 5: the diagram's 12-pixel text is drawn at least that size by default (it was shrunk
+    to about 5 pixels), the fitted view shrinks it, the enlarged one grows it; the outline leads to a node."""
+    page.goto("/plans/genas-pset-2/")
+    page.locator("#tree-diagram-details summary").click()
+    image = page.locator("#tree-diagram img")
+    expect(image).to_be_visible()
+    for _attempt in range(50):  # the SVG is loaded lazily (no string evaluated: the CSP forbids it)
+        if image.evaluate("img => img.complete && img.naturalWidth > 0"):
+            break
+        page.wait_for_timeout(100)
+
+    def scale():
+        return image.evaluate("img => img.getBoundingClientRect().width / img.naturalWidth")
+
+    assert scale() == pytest.approx(1, abs=0.01)
+    screenshot(page, "public-plan-diagram-real-size")
+    page.get_by_text("Agrandi", exact=True).click()
+    assert scale() == pytest.approx(1.6, abs=0.01)
+    page.get_by_text("Vue d’ensemble", exact=True).click()
+    assert scale() < 1
+    outline = page.locator("#tree-outline")
+    outline.get_by_role("link", name=re.compile("^Sous-objectif 1.1.1 —")).click()
+    expect(page).to_have_url(re.compile("#noeud-\\d+$"))
+    node = page.url.rsplit("#", 1)[1]
+    expect(page.locator(f"#{node}")).to_be_in_viewport()

@@ -7,7 +7,7 @@ from maillage.accounts.forms import DsfrModelForm
 from maillage.french import normalise
 from maillage.projects.models import Acronym, Node
 
-from .models import Consultation, Enjeu, Finding
+from .models import Consultation, Enjeu, Finding, KeyFigureTable
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -97,3 +97,17 @@ class AcronymForm(ProjectModelForm):
         if any(normalise(other) == normalise(acronym) for other in others.values_list("acronym", flat=True)):
             raise forms.ValidationError(_("Ce sigle est déjà dans la table du projet."))
         return acronym
+
+
+class KeyFigureTableForm(ProjectModelForm):
+    """A key-figure table's title and source; its grid is edited on its own page (``keyfigures``)."""
+
+    class Meta:
+        model = KeyFigureTable
+        fields = ["title", "source", "year"]
+
+    def clean_year(self):
+        year = self.cleaned_data.get("year")
+        if year is not None and not 1800 <= year <= 2200:
+            raise forms.ValidationError(_("Une année de quatre chiffres, comme « 2019 »."))
+        return year

@@ -5,8 +5,10 @@ from . import views
 P = "projets/<slug:slug>/diagnostic/"
 urlpatterns = [
     path(P, views.diagnostic, name="diagnostic"),
+    path(P + "chiffres-cles/<int:pk>/valeurs/", views.table_grid, name="tableau-grid"),
 ]
 for part, segment, new in [
+    ("tableau", "chiffres-cles", "nouveau"),
     ("constat", "constats", "nouveau"),
     ("consultation", "consultations", "nouvelle"),
     ("enjeu", "enjeux", "nouveau"),

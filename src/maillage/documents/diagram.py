@@ -92,6 +92,20 @@ def status_bar(group, x, y, width, counts: dict[str, int]):
             offset += part
 
 
+def _size(levels: int, rows: int) -> tuple[int, int]:
+    """The diagram's width and height in pixels, for so many levels (columns) and leaves (rows)."""
+    columns = max(levels, 1)
+    width = 2 * MARGIN + columns * BOX_WIDTH + (columns - 1) * COLUMN_GAP
+    return width, HEADER_HEIGHT + max(rows, 1) * (BOX_HEIGHT + ROW_GAP) + 10 + 40
+
+
+def tree_size(project, leaves: int) -> tuple[int, int]:
+    """The size of :func:`tree_svg`'s drawing for a tree of so many leaves (nodes without children),
+    without drawing it: a page shows the diagram at its real size, where its 12-pixel text is readable,
+    and zooms from there."""
+    return _size(project.levels.count(), leaves)
+
+
 def tree_svg(project) -> bytes:
     labels = project_labels(project)["status"]
     levels = list(project.levels.all())
@@ -103,11 +117,8 @@ def tree_svg(project) -> bytes:
     ):
         statuses.setdefault(node_id, {})[action_id] = status
     layout = TreeLayout(nodes)
-
-    columns = max(len(levels), 1)
-    width = 2 * MARGIN + columns * BOX_WIDTH + (columns - 1) * COLUMN_GAP
-    legend_top = HEADER_HEIGHT + max(layout.rows, 1) * (BOX_HEIGHT + ROW_GAP) + 10
-    height = legend_top + 40
+    width, height = _size(len(levels), layout.rows)
+    legend_top = height - 40
     svg = ET.Element(
         "svg",
         {

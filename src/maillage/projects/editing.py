@@ -64,12 +64,23 @@ def add_node(project, parent: Node | None, title: str, code: str = "") -> Node:
     return node
 
 
+KEEP = object()  # rename_node's referent left as it is
+
+
 @transaction.atomic
-def rename_node(node: Node, title: str, code: str) -> Node:
+def rename_node(node: Node, title: str, code: str, referent=KEEP) -> Node:
+    """Change a node's title and code, and its elected referent when one is given (a person of the
+    node's project, or None for nobody)."""
     node.title, node.code = title.strip(), code.strip()
+    fields = ["title", "code"]
+    if referent is not KEEP:
+        if referent is not None and referent.project_id != node.project_id:
+            raise ValidationError({"referent": _("Cette personne n'est pas dans l'annuaire du projet.")})
+        node.referent = referent
+        fields.append("referent")
     _check_code(node)
     node.full_clean()
-    node.save(update_fields=["title", "code"])
+    node.save(update_fields=fields)
     return node
 
 

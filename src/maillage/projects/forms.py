@@ -4,11 +4,13 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from maillage.accounts.forms import DsfrModelForm
+from maillage.partners.models import Person
 from maillage.territories.models import Territory
 
 from .creation import RESERVED_SLUGS, check_level_names, split_level_names
@@ -218,6 +220,23 @@ class MemberPersonForm(DsfrBaseForm):
 class NodeForm(DsfrBaseForm):
     code = forms.CharField(label=_("Code"), max_length=50, required=False, help_text=_("Par exemple « 1.2 »."))
     title = forms.CharField(label=_("Intitulé"), max_length=500)
+
+
+class NodeEditForm(NodeForm):
+    """A node's code, title and elected referent (the *élu·e de référence* of an axe or an objective)."""
+
+    referent = forms.ModelChoiceField(
+        label=_("Élu·e référent·e"),
+        queryset=None,
+        required=False,
+        empty_label=_("(Aucun·e)"),
+        help_text=_("Un·e élu·e de l’annuaire du projet (une personne marquée « élu·e »)."),
+    )
+
+    def __init__(self, *args, project, node, **kwargs):
+        super().__init__(*args, **kwargs)
+        elected = Q(elected=True) | Q(pk=node.referent_id) if node.referent_id else Q(elected=True)
+        self.fields["referent"].queryset = Person.objects.filter(elected, project=project).order_by("name", "pk")
 
 
 def node_choices(nodes, *, exclude=(), empty=None):

@@ -39,6 +39,7 @@ from .forms import (
     MemberPersonForm,
     MemberRoleForm,
     NodeDeleteForm,
+    NodeEditForm,
     NodeForm,
     NodeMoveForm,
     PlaceActionForm,
@@ -352,11 +353,13 @@ def _tree_actions(project):
 
 def _tree_context(request, project, notice=""):
     drawn = tree_page(project, _tree_actions(project))
+    branches = list(walk(drawn.roots))
+    _attach_referents([branch.node for branch, _depth in branches])
     levels = list(Level.objects.filter(project=project).order_by("depth"))
     deepest = levels[-1].depth if levels else 0
     return {
         "project": project,
-        "branches": list(walk(drawn.roots)),
+        "branches": branches,
         "unplaced": drawn.unplaced,
         "unplaced_count": drawn.unplaced_count,
         "levels": levels,
@@ -368,6 +371,16 @@ def _tree_context(request, project, notice=""):
         "root_form": NodeForm(auto_id="racine-%s"),
         "breadcrumb_data": _crumbs(project, _("Arborescence")),
     }
+
+
+def _attach_referents(nodes) -> None:
+    """The nodes' elected referents in one query (the tree's skeleton reads the nodes alone)."""
+    wanted = {node.referent_id for node in nodes if node.referent_id}
+    people = Person.objects.filter(pk__in=wanted).only("pk", "name", "function", "project_id") if wanted else []
+    by_pk = {person.pk: person for person in people}
+    for node in nodes:
+        if node.referent_id in by_pk:
+            node.referent = by_pk[node.referent_id]
 
 
 def _tree_answer(request, project, notice, anchor=""):
@@ -470,17 +483,23 @@ def node_add(request, project):
 @project_view(need=MANAGE, public=None)
 def node_rename(request, project, node_id):
     node = _node(project, node_id)
-    form = NodeForm(_posted(request), initial={"title": node.title, "code": node.code})
+    form = NodeEditForm(
+        _posted(request),
+        project=project,
+        node=node,
+        initial={"title": node.title, "code": node.code, "referent": node.referent_id},
+    )
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            editing.rename_node(node, form.cleaned_data["title"], form.cleaned_data["code"])
+            editing.rename_node(node, data["title"], data["code"], data["referent"])
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            return _tree_answer(request, project, _("« %(node)s » est renommé.") % {"node": node}, f"noeud-{node.pk}")
+            return _tree_answer(request, project, _("« %(node)s » est modifié.") % {"node": node}, f"noeud-{node.pk}")
     context = {
         "form": form,
-        "heading": _("Renommer « %(node)s »") % {"node": node},
+        "heading": _("Modifier « %(node)s »") % {"node": node},
         "action_url": reverse("node-rename", args=[project.slug, node.pk]),
         "submit": _("Enregistrer"),
         "form_id": f"form-renommer-{node.pk}",

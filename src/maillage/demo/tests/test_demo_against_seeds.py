@@ -87,8 +87,44 @@ class TestGenas:
             project__slug=self.slug,
             title="Organisation au sein de la ludo-médiathèque d'actions autour de la lecture",
         )
-        assert (lecture.status, lecture.code) == ("planned", "Fiche action 1.1")
+        assert (lecture.status, lecture.code, lecture.ref) == ("planned", "", "1.1.1-10")
         assert Project.objects.get(slug=self.slug).labels.get(vocabulary="status", code="planned").label == "Nouvelle"
+
+    def test_fiche_action_references_are_groupings_not_titles(self, client, demo_db):
+        """Issue 15 item 7: « cf. fiche action 1.1 » names the fiche that gathers several panorama lines.
+        Each line keeps its own title and number; the fiche is a grouping of them, linked from each."""
+        from django.urls import reverse
+
+        from maillage.accounts.models import User
+        from maillage.actions.models import Programme
+
+        project = Project.objects.get(slug=self.slug)
+        shown = Counter(code or ref for code, ref in project.actions.values_list("code", "ref"))
+        assert [label for label, n in shown.items() if n > 1] == []  # no two actions wear the same label
+        assert not project.actions.filter(code__istartswith="fiche").exists()
+        fiches = {p.title: p for p in Programme.objects.filter(project=project).prefetch_related("actions")}
+        assert set(fiches) == {
+            f"Fiche action {n}"
+            for n in ("1.1", "1.2", "1.3", "2.1.1", "2.1.2", "2.2", "2.3", "3.1.1", "3.1.2", "3.3.1")
+        }
+        assert sorted(a.ref for a in fiches["Fiche action 1.1"].actions.all()) == ["1.1.1-10", "1.1.2-06", "1.1.3-05"]
+        # Every action of a fiche is a panorama line of the seed that refers to that fiche (on its title's
+        # line, or on a line of its description when the line goes on in sub-items).
+        seed = (seeds_dir() / "000_8d1e7561a64c0ff5.txt").read_text(encoding="utf-8")
+        lines = [_normalised(part) for line in seed.splitlines() for part in re.split(r"•|\t", line)]
+        for title, fiche in fiches.items():
+            for action in fiche.actions.all():
+                said = [action.title, *action.description.splitlines()]
+                here = [line for line in lines for text in said if text.strip("- ") and _normalised(text)[:60] in line]
+                assert any(_normalised(title) in line for line in here), (title, action.title)
+        client.force_login(User.objects.get(username="coord-genas-pset-2"))
+        page = client.get(reverse("action-detail", args=[self.slug, "1.1.2-06"])).content.decode()
+        assert "Prise en compte, dans l&#x27;ensemble des actions, des approches du bien-être inclusif" in page
+        programme = fiches["Fiche action 1.1"]
+        link = f'{reverse("programmes", args=[self.slug])}#programme-{programme.pk}">Fiche action 1.1</a>'
+        assert "Fait partie de" in page and link in page
+        listing = client.get(reverse("action-list", args=[self.slug])).content.decode()
+        assert "Fiche action 1.1 —" not in listing and "1.1.2-06" in listing
 
     def test_governance(self, demo_db):
         project = Project.objects.get(slug=self.slug)
@@ -286,7 +322,7 @@ def _normalised(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
-# Titles that are not verbatim on purpose: a cross-reference moved to the code, a sub-action named.
+# Titles that are not verbatim on purpose: a cross-reference to a fiche moved to its grouping, a sub-action named.
 NOT_VERBATIM = {
     "Participation dans ce cadre des entreprises à l'action de la SIJ et mise en place d'une démarche de tutorat "
     "(anciens entrepreneurs, jeunes retraités pour accompagner les jeunes)",

@@ -96,3 +96,32 @@ def test_png_for_a_printed_page_is_capped_in_height(demo_db):
     capped_size = struct.unpack(">II", capped[16:24])
     assert full_size == (1880, 3168)  # twice the SVG's size
     assert capped_size[1] <= 1000 and abs(capped_size[0] / capped_size[1] - 1880 / 3168) < 0.01
+
+
+def test_pages_know_the_diagrams_real_size_and_outline_every_node(client, demo_db):
+    """Issue 15 item 5: the public plan showed the diagram shrunk to 80 % of the window's height (5-pixel
+    text). It is now drawn at its real size (the page names it: width and height of the SVG), zoomable,
+    beside a clickable outline whose every link leads to its node on the page."""
+    import re
+
+    from django.urls import reverse
+    from django.utils.html import escape
+
+    from maillage.documents.diagram import tree_size
+
+    for slug in ("genas-pset-2", "lyon-pms", "gea-orientations-cst"):
+        project = Project.objects.get(slug=slug)
+        root = diagram(slug)
+        leaves = Node.objects.filter(project=project, children__isnull=True).count()
+        assert tree_size(project, leaves) == (int(root.get("width")), int(root.get("height"))), slug
+        html = client.get(reverse("public-plan", args=[slug])).content.decode()
+        assert f'width="{root.get("width")}" height="{root.get("height")}"' in html
+        assert f"--diagram-width: {root.get('width')}px" in html
+        outline = html[html.index('id="tree-outline"') : html.index('id="tree-diagram-details"')]
+        links = re.findall(r'href="#noeud-(\d+)"', outline)
+        assert sorted(map(int, links)) == sorted(project.nodes.values_list("pk", flat=True)), slug
+        assert all(f'id="noeud-{pk}"' in html for pk in links)
+        assert 'value="real" checked' in html  # real size by default, the fitted view on demand
+    genas = client.get(reverse("public-plan", args=["genas-pset-2"])).content.decode()
+    first = Node.objects.get(project__slug="genas-pset-2", code="1.1.1")
+    assert f'<a href="#noeud-{first.pk}">Sous-objectif 1.1.1 — {escape(first.title)}</a>' in genas
