@@ -88,9 +88,11 @@ def test_serve_answers_with_gunicorn_french_errors_and_stops_on_sigterm(tmp_path
     try:
         for _ in range(300):
             try:
-                health = urllib.request.urlopen(f"http://127.0.0.1:{port}/sante/", timeout=2)
+                health = urllib.request.urlopen(f"http://127.0.0.1:{port}/sante/", timeout=10)
                 break
-            except (urllib.error.URLError, ConnectionError):
+            # Not listening yet, or a first answer slower than the timeout on a loaded machine (the
+            # worker still importing Django): ask again while the server runs.
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
                 assert server.poll() is None, server.stderr.read()
                 time.sleep(0.2)
         assert health.status == 200
