@@ -34,8 +34,7 @@ def actions_queryset(project):
     )
 
 
-# What a fiche's sheet reads beyond the action itself, and how many fiches' worth is held at once.
-DETAILS = ("leads", "themes", "partner_roles", "budget_lines", "indicators")
+# How many fiches' sheet details are held at once.
 DETAILS_CHUNK = 200
 
 
@@ -47,6 +46,10 @@ def _details():
         Prefetch("budget_lines", queryset=BudgetLine.objects.select_related("funder")),
         Prefetch("indicators", queryset=Indicator.objects.prefetch_related("values", "targets")),
     )
+
+
+# The caches those prefetches fill, named once from them (dropped after each chunk).
+DETAILS = tuple(getattr(lookup, "prefetch_to", lookup) for lookup in _details())
 
 
 @dataclass

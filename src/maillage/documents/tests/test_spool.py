@@ -101,3 +101,21 @@ def test_spooled_body_goes_before_the_marker_and_refuses_a_missing_one():
         assert package_out.read("b.xml") == b"<b/>"
     with pytest.raises(ValueError):
         with_spooled_body(package.getvalue(), "a.xml", b"<missing/>", Spool())
+
+
+@pytest.mark.django_db
+def test_fiche_details_are_read_by_chunk_and_dropped_after(demo_db):
+    from maillage.documents.annex.loading import DETAILS, load
+    from maillage.projects.models import Project
+
+    data = load(Project.objects.get(slug="clermont-sud"), full=False)
+    actions = data.actions[:12]
+    seen = []
+    for action in data.with_details(actions, chunk=5):
+        assert set(DETAILS) <= set(action._prefetched_objects_cache)
+        # The chunk before this one has given its details back.
+        done = len(seen) // 5 * 5
+        assert all(not set(DETAILS) & set(old._prefetched_objects_cache) for old in seen[:done])
+        seen.append(action)
+    assert len(seen) == 12
+    assert all(not set(DETAILS) & set(action._prefetched_objects_cache) for action in seen)
